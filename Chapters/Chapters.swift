@@ -1,0 +1,1 @@
+// The chapters are the .md files beside this one; the ChapterCells plugin compiles their Swift cells.

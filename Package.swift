@@ -1,0 +1,67 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// The engine runs optimised even in a debug build (`swift run`): numeric loops in -Onone
+// are 10-50x slower, which would make the default report unusable. Swift 5 mode: its loops
+// share raw buffers across cores by design, which Swift 6's Sendable checking cannot express.
+let optimisedEvenInDebug: [SwiftSetting] = [
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+    .swiftLanguageMode(.v5),
+]
+
+let package = Package(
+    name: "DevPromptReport",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "report", targets: ["Report"]),
+        .library(name: "Engine", targets: ["Engine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config; scripts/bootstrap installs the apt packages.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CPango", path: "Sources/CPango", pkgConfig: "pangocairo",
+                       providers: [.apt(["libpango1.0-dev"])]),
+        .systemLibrary(name: "CCmarkGFM", path: "Sources/CCmarkGFM", pkgConfig: "libcmark-gfm",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        // libjpeg-turbo through its TurboJPEG API, which reports errors by return code (no longjmp).
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libturbojpeg",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        // libpng reports errors by longjmp, which Swift cannot catch: a few lines of C hold the setjmp.
+        .target(name: "CPNGDecode", dependencies: ["CPNG"]),
+
+        // The numerical engine: tensors on OpenBLAS, image codecs, (later) CLIP and the detectors.
+        .target(name: "Engine", dependencies: ["CBLAS", "CJPEG", "CPNGDecode"],
+                resources: [.copy("Resources/bpe_simple_vocab_16e6.txt.gz"),
+                            .copy("Resources/LICENSE-OpenAI-CLIP-MIT.txt")],
+                swiftSettings: optimisedEvenInDebug),
+        // Charts and image plates drawn with Cairo, text laid out by Pango.
+        .target(name: "Figures", dependencies: ["CCairo", "CPango"], swiftSettings: optimisedEvenInDebug),
+        // The chapter document model: front matter, Markdown blocks, Swift cells and their options.
+        .target(name: "Notebook", dependencies: ["CCmarkGFM", .product(name: "Yams", package: "Yams")]),
+        // The report generator: cell runtime, HTML site, commands.
+        .target(name: "ReportKit", dependencies: [
+            "Notebook", "Figures", "Engine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // The chapters themselves: the plugin compiles each Chapters/*.md into Swift.
+        .target(name: "Chapters", dependencies: ["ReportKit", "Engine", "Figures"], path: "Chapters",
+                swiftSettings: [.swiftLanguageMode(.v5)], plugins: ["ChapterCells"]),
+        .executableTarget(name: "ChapterCompiler", dependencies: ["Notebook"]),
+        .plugin(name: "ChapterCells", capability: .buildTool(), dependencies: ["ChapterCompiler"]),
+        .executableTarget(name: "Report", dependencies: ["ReportKit", "Chapters"]),
+
+        .testTarget(name: "EngineTests", dependencies: ["Engine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "Chapters"]),
+    ]
+)

@@ -1,0 +1,34 @@
+// PNG decoding through libpng (all colour types, 1-16 bits; 16-bit kept at full precision).
+import CPNGDecode
+import Foundation
+
+public enum PNGCodec {
+    /// Decodes PNG bytes; `path` only names the file in errors.
+    public static func decode(_ data: Data, path: String) throws -> Image {
+        var decoded = png_decoded()
+        var message = [CChar](repeating: 0, count: 256)
+        let status = data.withUnsafeBytes { raw -> Int32 in
+            let base = raw.bindMemory(to: UInt8.self).baseAddress
+            return png_decode_memory(base, raw.count, &decoded, &message, message.count)
+        }
+        guard status == 0 else {
+            throw ImageError(path: path, reason: "corrupt PNG: \(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+        }
+        defer { png_decoded_free(&decoded) }
+        let width = Int(decoded.width), height = Int(decoded.height), channels = Int(decoded.channels)
+        let count = width * height * channels
+        var pixels = [Float](repeating: 0, count: count)
+        if decoded.bitDepth == 16 {
+            decoded.pixels.withMemoryRebound(to: UInt16.self, capacity: count) { p in
+                for i in 0..<count { pixels[i] = Float(p[i]) / 65535 }
+            }
+        } else {
+            for i in 0..<count { pixels[i] = Float(decoded.pixels[i]) / 255 }
+        }
+        return Image(width: width, height: height, channels: channels, pixels: pixels)
+    }
+
+    static func isPNG(_ data: Data) -> Bool {
+        data.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+    }
+}

@@ -1,0 +1,78 @@
+// Grouped bars with value labels: the paper's Figure 2 (methods x datasets).
+import Foundation
+
+public struct GroupedBarChart: Drawing {
+    public struct Series: Sendable {
+        public var name: String
+        /// One value per group; nil leaves a gap (no result for that group).
+        public var values: [Double?]
+        public init(_ name: String, _ values: [Double?]) { self.name = name; self.values = values }
+    }
+
+    public var title: String
+    public var groups: [String]
+    public var series: [Series]
+    public var yLabel: String
+    /// Axis range; nil fits the data.
+    public var yRange: ClosedRange<Double>?
+    public var valueFormat: String
+    public var size: (width: Double, height: Double)
+
+    public init(title: String, groups: [String], series: [Series], yLabel: String,
+                yRange: ClosedRange<Double>? = nil, valueFormat: String = "%.1f",
+                size: (width: Double, height: Double) = (640, 360)) {
+        precondition(series.allSatisfy { $0.values.count == groups.count }, "GroupedBarChart: every series needs one value per group")
+        self.title = title; self.groups = groups; self.series = series; self.yLabel = yLabel
+        self.yRange = yRange; self.valueFormat = valueFormat; self.size = size
+    }
+
+    var range: ClosedRange<Double> {
+        if let yRange { return yRange }
+        let values = series.flatMap { $0.values.compactMap { $0 } }
+        let top = values.max() ?? 1
+        return 0...(top <= 0 ? 1 : Axis.niceCeiling(top * 1.08))
+    }
+
+    public func draw(on canvas: Canvas) {
+        let (width, height) = size
+        let plot = (left: 58.0, top: 40.0, right: width - 16, bottom: height - 64)
+        canvas.text(title, at: width / 2, 10, size: 14, bold: true, align: .center)
+        let range = self.range
+        let axis = Axis(range: range, pixels: (plot.bottom, plot.top))
+        for tick in axis.ticks() {
+            let y = axis.position(tick)
+            canvas.line(from: (plot.left, y), to: (plot.right, y), .grid)
+            canvas.text(Axis.label(tick), at: plot.left - 6, y, size: 10, align: .right, baseline: .middle)
+        }
+        canvas.text(yLabel, at: 16, (plot.top + plot.bottom) / 2, size: 11, align: .center, baseline: .middle, rotation: 90)
+
+        let groupWidth = (plot.right - plot.left) / Double(max(groups.count, 1))
+        let barWidth = groupWidth * 0.8 / Double(max(series.count, 1))
+        for (g, group) in groups.enumerated() {
+            let x0 = plot.left + Double(g) * groupWidth + groupWidth * 0.1
+            for (s, serie) in series.enumerated() {
+                guard let value = serie.values[g] else { continue }
+                let clamped = min(max(value, range.lowerBound), range.upperBound)
+                let x = x0 + Double(s) * barWidth
+                let y = axis.position(clamped)
+                canvas.fill(rect: x + 1, y, barWidth - 2, plot.bottom - y, Color.series[s % Color.series.count])
+                canvas.text(String(format: valueFormat, value), at: x + barWidth / 2, y - 2, size: 8.5,
+                            align: .center, baseline: .bottom)
+            }
+            canvas.text(group, at: plot.left + (Double(g) + 0.5) * groupWidth, plot.bottom + 6, size: 11, align: .center)
+        }
+        canvas.line(from: (plot.left, plot.bottom), to: (plot.right, plot.bottom), .axis)
+        canvas.line(from: (plot.left, plot.top), to: (plot.left, plot.bottom), .axis)
+
+        // Legend: one row under the axis labels, centred.
+        let entries = series.enumerated().map { ($0.offset, $0.element.name, canvas.measure($0.element.name, size: 10).width) }
+        let total = entries.reduce(0) { $0 + $1.2 + 30 }
+        var x = (width - total) / 2
+        let y = height - 22
+        for (s, name, w) in entries {
+            canvas.fill(rect: x, y - 5, 12, 10, Color.series[s % Color.series.count])
+            canvas.text(name, at: x + 16, y, size: 10, baseline: .middle)
+            x += w + 30
+        }
+    }
+}

@@ -1,0 +1,68 @@
+// The document model of one chapter: front matter, and the code blocks that are cells.
+import Foundation
+
+/// One `Chapters/*.md` file, parsed.
+public struct Chapter: Sendable {
+    /// File name without extension, e.g. "00-about"; chapters are ordered by it.
+    public var name: String
+    /// Path of the Markdown file as given to the parser.
+    public var path: String
+    public var frontMatter: FrontMatter
+    /// The Markdown text after the front matter.
+    public var body: String
+    /// Line in the file where `body` starts (1-based).
+    public var bodyLine: Int
+    /// Every top-level fenced code block, in order; those with `isCell` run.
+    public var codeBlocks: [CodeBlock]
+
+    public var cells: [CodeBlock] { codeBlocks.filter(\.isCell) }
+    public var title: String { frontMatter.title ?? name }
+
+    /// The chapter's name as a Swift identifier, for the generated code.
+    public var identifier: String {
+        let mapped = name.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+        return "chapter_" + mapped
+    }
+}
+
+public struct FrontMatter: Sendable, Equatable {
+    public var title: String?
+    public var summary: String?
+    public init(title: String? = nil, summary: String? = nil) { self.title = title; self.summary = summary }
+}
+
+/// A fenced code block. A `swift` block without `norun` is a cell: it is compiled and run.
+public struct CodeBlock: Sendable, Equatable {
+    /// The fence's info string, e.g. "swift", "swift norun", "bash".
+    public var info: String
+    /// The code without the `//|` option lines.
+    public var code: String
+    public var options: CellOptions
+    /// Line in the Markdown file of the first line of `code` (1-based): compile errors point here.
+    public var codeLine: Int
+    /// Line of the opening fence.
+    public var fenceLine: Int
+    /// Position among all code blocks of the chapter (0-based).
+    public var blockIndex: Int
+    /// Position among the chapter's cells (1-based), nil if the block does not run.
+    public var cellNumber: Int?
+
+    public var language: String { info.split(separator: " ").first.map(String.init) ?? "" }
+    public var isCell: Bool { cellNumber != nil }
+}
+
+/// Quarto-style options written as `//| key: value` lines at the top of a cell.
+public struct CellOptions: Sendable, Equatable {
+    public var values: [String: String] = [:]
+    public init(values: [String: String] = [:]) { self.values = values }
+
+    public var label: String? { values["label"] }
+    public var caption: String? { values["caption"] }
+    /// Show the code in the page (default true).
+    public var echo: Bool { values["echo"].map { $0 != "false" } ?? true }
+    /// The cell may throw: its error is shown and the build still succeeds (default false).
+    public var error: Bool { values["error"] == "true" }
+
+    /// Options that cannot change a cell's results, so they stay out of its cache key.
+    public static let presentationOnly: Set<String> = ["echo", "caption", "fig-alt"]
+}

@@ -1,0 +1,41 @@
+// `report`: builds the DevPrompt report and runs its engine from the command line.
+import ArgumentParser
+import Foundation
+
+public struct ReportCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Build the DevPrompt report: run the chapters' Swift cells and write the HTML site.",
+        subcommands: [BuildCommand.self, ListCommand.self, CleanCommand.self, BenchCommand.self, RunChapterCommand.self])
+
+    /// The chapters compiled into this binary; `main.swift` sets it before parsing.
+    nonisolated(unsafe) public static var compiledChapters: [CompiledChapter] = []
+
+    public init() {}
+}
+
+/// Where the report lives: shared by the subcommands that read chapters or write the site.
+public struct ProjectOptions: ParsableArguments {
+    @Option(name: .long, help: "The package root holding Chapters/ (default: the current folder).")
+    var root: String = FileManager.default.currentDirectoryPath
+
+    @Option(name: .long, help: "Where the site is written (default: <root>/output).")
+    var output: String?
+
+    public init() {}
+
+    public func validate() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root + "/Chapters", isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("\(root) has no Chapters/ folder: run from the package root or pass --root")
+        }
+    }
+
+    var project: Project {
+        Project(root: URL(fileURLWithPath: root), output: output.map { URL(fileURLWithPath: $0) })
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write((text + "\n").data(using: .utf8)!)
+}

@@ -1,0 +1,32 @@
+// What cells produce, typed; captured in the chapter's process, rendered by the site builder.
+
+public enum CellOutput: Codable, Sendable, Equatable {
+    /// Whatever the cell printed (stdout and stderr, in order).
+    case text(String)
+    case table(Table)
+    /// A figure file relative to the site root, with its label and caption.
+    case figure(path: String, label: String?, caption: String?)
+    case markdown(String)
+    /// The error the cell threw.
+    case error(String)
+}
+
+public enum CellStatus: String, Codable, Sendable {
+    case ok, failed, notRun
+}
+
+public struct CellResult: Codable, Sendable, Equatable {
+    public var number: Int
+    public var status: CellStatus
+    public var outputs: [CellOutput]
+    public var seconds: Double
+}
+
+public struct ChapterResult: Codable, Sendable, Equatable {
+    public var chapter: String
+    public var cells: [CellResult]
+    /// True when the chapter's process ran to the end (no crash, no uncaught error).
+    public var completed: Bool
+    /// Set by the builder when the process crashed: how it ended and what it printed last.
+    public var crash: String?
+}

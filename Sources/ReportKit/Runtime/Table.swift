@@ -1,0 +1,65 @@
+// A results table: typed columns with formats, optional bold best-per-row and a mean row.
+import Foundation
+
+public struct Table: Codable, Sendable, Equatable {
+    public struct Column: Codable, Sendable, Equatable {
+        public var title: String
+        /// printf-style format for numbers, e.g. "%.1f".
+        public var format: String
+        /// Takes part in "best per row" and the mean row.
+        public var numeric: Bool
+
+        public init(_ title: String, format: String = "%.2f", numeric: Bool = true) {
+            self.title = title; self.format = format; self.numeric = numeric
+        }
+
+        public static func text(_ title: String) -> Column { Column(title, numeric: false) }
+    }
+
+    public enum Value: Codable, Sendable, Equatable {
+        case text(String)
+        case number(Double)
+        case missing
+    }
+
+    public var columns: [Column]
+    public var rows: [[Value]]
+    public var caption: String?
+    /// Bold the largest numeric value of each row (ties all bold).
+    public var boldBestPerRow: Bool
+    /// Append a row with each numeric column's mean, labelled in the first column.
+    public var meanRow: Bool
+
+    public init(columns: [Column], rows: [[Value]], caption: String? = nil, boldBestPerRow: Bool = false, meanRow: Bool = false) {
+        precondition(rows.allSatisfy { $0.count == columns.count }, "Table: every row needs \(columns.count) values")
+        self.columns = columns; self.rows = rows; self.caption = caption
+        self.boldBestPerRow = boldBestPerRow; self.meanRow = meanRow
+    }
+
+    /// Rows as displayed: formatted strings, with the mean row appended when asked for.
+    public func displayRows() -> [[(text: String, bold: Bool)]] {
+        var all = rows
+        if meanRow, !rows.isEmpty {
+            var mean: [Value] = []
+            for (c, column) in columns.enumerated() {
+                if c == 0 && !column.numeric { mean.append(.text("mean")); continue }
+                let numbers = rows.compactMap { row -> Double? in if case .number(let x) = row[c] { return x } else { return nil } }
+                mean.append(column.numeric && !numbers.isEmpty ? .number(numbers.reduce(0, +) / Double(numbers.count)) : .missing)
+            }
+            all.append(mean)
+        }
+        return all.map { row in
+            let best = boldBestPerRow ? row.enumerated().compactMap { c, v -> Double? in
+                if case .number(let x) = v, columns[c].numeric { return x } else { return nil }
+            }.max() : nil
+            return row.enumerated().map { c, value in
+                switch value {
+                case .text(let s): return (s, false)
+                case .missing: return ("–", false)
+                case .number(let x):
+                    return (String(format: columns[c].format, x), best != nil && columns[c].numeric && x == best!)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+// The page frame shared by every page: sidebar with the chapters, article, build footer.
+import Foundation
+import Notebook
+
+struct BuildMetadata {
+    var commit: String
+    var date: Date
+    var engineVersion: String
+
+    func footerHTML(cellSeconds: Double?) -> String {
+        let formatter = ISO8601DateFormatter()
+        var parts = ["built \(formatter.string(from: date))", "commit \(HTML.escape(commit))", "engine \(HTML.escape(engineVersion))"]
+        if let cellSeconds { parts.append(String(format: "cells ran %.2f s", cellSeconds)) }
+        return "<footer class=\"build\">" + parts.joined(separator: " · ") + "</footer>"
+    }
+}
+
+enum SiteLayout {
+    static let siteTitle = "DevPrompt Report"
+
+    static func fileName(for chapter: Chapter, index: Int) -> String {
+        index == 0 ? "index.html" : "\(chapter.name).html"
+    }
+
+    static func page(title: String, chapters: [Chapter], current: Int, article: String, footer: String) -> String {
+        var nav = ""
+        for (i, chapter) in chapters.enumerated() {
+            let cls = i == current ? " class=\"current\"" : ""
+            nav += "<li\(cls)><a href=\"\(fileName(for: chapter, index: i))\">\(HTML.escape(chapter.title))</a></li>\n"
+        }
+        return """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(HTML.escape(title)) · \(siteTitle)</title>
+        <link rel="stylesheet" href="assets/style.css">
+        </head>
+        <body>
+        <nav class="sidebar">
+        <a class="site-title" href="index.html">\(siteTitle)</a>
+        <ol class="toc">
+        \(nav)</ol>
+        </nav>
+        <main>
+        <article>
+        <h1 class="chapter-title">\(HTML.escape(title))</h1>
+        \(article)
+        </article>
+        \(footer)
+        </main>
+        </body>
+        </html>
+
+        """
+    }
+
+    static let stylesheet = """
+    :root { --text: #222; --muted: #666; --rule: #ddd; --accent: #0072B2; --code-bg: #f6f8fa; --error: #b00020; }
+    * { box-sizing: border-box; }
+    body { margin: 0; font: 16px/1.55 "DejaVu Sans", system-ui, sans-serif; color: var(--text); display: flex; }
+    .sidebar { width: 250px; min-height: 100vh; padding: 1.2rem 1rem; border-right: 1px solid var(--rule); background: #fafafa; position: sticky; top: 0; align-self: flex-start; }
+    .site-title { font-weight: bold; color: var(--text); text-decoration: none; display: block; margin-bottom: 1rem; }
+    .toc { padding-left: 1.2rem; margin: 0; }
+    .toc li { margin: .3rem 0; }
+    .toc li.current a { font-weight: bold; color: var(--text); }
+    a { color: var(--accent); }
+    main { flex: 1; min-width: 0; padding: 1.5rem 2.5rem; max-width: 60rem; }
+    h1.chapter-title { margin-top: 0; }
+    pre { background: var(--code-bg); padding: .7rem; overflow-x: auto; font-size: 13.5px; line-height: 1.4; }
+    code { font-family: "DejaVu Sans Mono", monospace; }
+    table { border-collapse: collapse; margin: 1rem 0; font-size: 14.5px; }
+    th, td { border-bottom: 1px solid var(--rule); padding: .3rem .7rem; text-align: left; }
+    td.num { text-align: right; font-variant-numeric: tabular-nums; }
+    tr.mean td { border-top: 2px solid var(--text); font-style: italic; }
+    caption { caption-side: top; text-align: left; color: var(--muted); padding-bottom: .3rem; }
+    figure { margin: 1.2rem 0; }
+    figure img { max-width: 100%; height: auto; border: 1px solid var(--rule); }
+    figcaption, .figure-number, .table-number { color: var(--muted); }
+    .figure-number, .table-number { font-weight: bold; }
+    .cell { margin: 1rem 0; }
+    .cell-code summary { cursor: pointer; color: var(--muted); font-size: 13px; }
+    .cell-output { background: #fff; border-left: 3px solid var(--rule); }
+    .cell-error, .chapter-crash { border: 2px solid var(--error); padding: .5rem .8rem; margin: .6rem 0; background: #fff5f5; }
+    .cell-error strong, .chapter-crash strong { color: var(--error); }
+    .cell-note { color: var(--muted); font-style: italic; font-size: 14px; }
+    footer.build { margin-top: 3rem; padding-top: .6rem; border-top: 1px solid var(--rule); color: var(--muted); font-size: 12.5px; }
+
+    """
+}

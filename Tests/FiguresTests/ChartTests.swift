@@ -1,0 +1,47 @@
+import CCairo
+@testable import Figures
+import Foundation
+import Testing
+
+@Suite struct ChartTests {
+    @Test func pangoMeasuresLongerTextAsWider() throws {
+        let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 10, 10)!
+        defer { cairo_surface_destroy(surface) }
+        let cr = cairo_create(surface)!
+        defer { cairo_destroy(cr) }
+        let canvas = Canvas(context: cr)
+        let short = canvas.measure("AUROC", size: 12), long = canvas.measure("pixel AUROC (%)", size: 12)
+        #expect(short.width > 20 && long.width > short.width * 2)
+        #expect(short.height > 10 && short.height < 20)
+        #expect(canvas.measure("AUROC", size: 24).width > short.width * 1.8)
+    }
+
+    @Test func axisTicksAreRoundNumbersInsideTheRange() {
+        #expect(Axis(range: 90...100, pixels: (0, 100)).ticks() == [90, 92, 94, 96, 98, 100])
+        #expect(Axis(range: 0...1, pixels: (0, 100)).ticks() == [0, 0.2, 0.4, 0.6000000000000001, 0.8, 1])
+        #expect(Axis.niceCeiling(0.93) == 1)
+        #expect(Axis(range: 0...10, pixels: (200, 0)).position(5) == 100)
+    }
+
+    @Test func groupedBarChartDrawsEveryBarInItsSeriesColour() throws {
+        let chart = GroupedBarChart(title: "t", groups: ["A", "B"],
+                                    series: [.init("one", [95, 97]), .init("two", [96, nil])],
+                                    yLabel: "AUROC", yRange: 90...100, size: (400, 300))
+        let path = NSTemporaryDirectory() + "bars-\(UUID().uuidString).png"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try FigureWriter.write(chart, to: path, scale: 1)
+        let surface = try #require(cairo_image_surface_create_from_png(path))
+        defer { cairo_surface_destroy(surface) }
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        let data = cairo_image_surface_get_data(surface)!
+        var colours: [UInt32: Int] = [:]
+        for y in 0..<300 { for x in 0..<400 {
+            let p = (data + y * stride + x * 4).withMemoryRebound(to: UInt32.self, capacity: 1) { $0.pointee } & 0xFFFFFF
+            colours[p, default: 0] += 1
+        } }
+        let blue = colours[0x0072B2] ?? 0, orange = colours[0xE69F00] ?? 0
+        // Series one has two bars, series two one bar (B is missing): about twice the blue area.
+        #expect(blue > 1000 && orange > 500)
+        #expect(Double(blue) / Double(orange) > 1.4)
+    }
+}

@@ -1,0 +1,111 @@
+@testable import Notebook
+import Testing
+
+@Suite struct ChapterParserTests {
+    static let source = """
+    ---
+    title: "Deviation loss"
+    summary: Eq. 5-8 at work.
+    ---
+
+    Some text with a table:
+
+    | method | pixel AUROC |
+    |---|---:|
+    | PromptAD | 95.9 |
+
+    ```swift
+    //| label: fig-auroc
+    //| caption: "A caption: with a colon"
+    let x = 1
+    print(x)
+    ```
+
+    ```swift norun
+    fatalError("shown, not run")
+    ```
+
+    ```bash
+    swift run report build
+    ```
+
+    - a list with a nested fence:
+
+      ```swift
+      let nested = "not a cell: only top-level blocks run"
+      ```
+
+    ```swift
+    //| error: true
+    //| echo: false
+    throw CancellationError()
+    ```
+    """
+
+    @Test func frontMatterIsRead() throws {
+        let chapter = try ChapterParser.parse(source: Self.source, name: "04-deviation", path: "Chapters/04-deviation.md")
+        #expect(chapter.frontMatter == FrontMatter(title: "Deviation loss", summary: "Eq. 5-8 at work."))
+        #expect(chapter.title == "Deviation loss")
+        #expect(chapter.bodyLine == 5)
+        #expect(chapter.identifier == "chapter_04_deviation")
+    }
+
+    @Test func cellsAreTopLevelSwiftBlocksWithTheirOptionsAndLines() throws {
+        let chapter = try ChapterParser.parse(source: Self.source, name: "c", path: "c.md")
+        #expect(chapter.codeBlocks.count == 4)
+        let cells = chapter.cells
+        #expect(cells.count == 2)
+        #expect(cells[0].options.label == "fig-auroc")
+        #expect(cells[0].options.caption == "A caption: with a colon")
+        #expect(cells[0].code == "let x = 1\nprint(x)")
+        // The fence is on line 12 of the file; two option lines; code starts on line 15.
+        #expect(cells[0].fenceLine == 12)
+        #expect(cells[0].codeLine == 15)
+        #expect(cells[1].cellNumber == 2 && cells[1].options.error && !cells[1].options.echo)
+        #expect(chapter.codeBlocks[1].info == "swift norun" && !chapter.codeBlocks[1].isCell)
+        #expect(chapter.codeBlocks[2].language == "bash")
+    }
+
+    @Test func gfmTablesRenderAsHTMLTablesAndCellsBecomePlaceholders() throws {
+        let chapter = try ChapterParser.parse(source: Self.source, name: "c", path: "c.md")
+        let html = MarkdownDocument(chapter.body).html(replacingCodeBlocks: Set(chapter.cells.map(\.blockIndex)))
+        #expect(html.contains("<table>"))
+        #expect(html.contains("<th>method</th>"))
+        #expect(html.contains("<td align=\"right\">95.9</td>"))
+        #expect(html.contains(MarkdownDocument.placeholder(0)))
+        #expect(html.contains(MarkdownDocument.placeholder(3)))
+        #expect(html.contains("fatalError(&quot;shown, not run&quot;)"), "norun blocks are shown as code")
+        #expect(!html.contains("let x = 1"), "cells are replaced, not shown twice")
+    }
+
+    @Test func badFrontMatterAndOptionsAreErrorsWithLines() {
+        #expect(throws: ChapterError(path: "x.md", line: 1, reason: "front matter opened with '---' is never closed")) {
+            try ChapterParser.parse(source: "---\ntitle: a\n", name: "x", path: "x.md")
+        }
+        #expect(throws: ChapterError.self) {
+            try ChapterParser.parse(source: "---\ntitel: a\n---\n", name: "x", path: "x.md")
+        }
+        #expect(throws: ChapterError(path: "x.md", line: 2, reason: "cell option must read '//| key: value'")) {
+            try ChapterParser.parse(source: "```swift\n//| echo false\n```\n", name: "x", path: "x.md")
+        }
+    }
+
+    @Test func generatedSourcePointsCompileErrorsAtTheChapterLines() throws {
+        let chapter = try ChapterParser.parse(source: Self.source, name: "04-deviation", path: "Chapters/04-deviation.md")
+        let swift = CellCodeGenerator.swiftSource(for: chapter, displayPath: "Chapters/04-deviation.md")
+        #expect(swift.contains("#sourceLocation(file: \"Chapters/04-deviation.md\", line: 15)\nlet x = 1\nprint(x)\n#sourceLocation()"))
+        #expect(swift.contains("try __cells.begin(2)\n        do {\n"))
+        #expect(swift.contains("} catch { __cells.record(error) }"))
+        #expect(swift.contains("cellCount: 2"))
+        #expect(!swift.contains("not a cell"))
+    }
+
+    @Test func fingerprintChangesWithCodeAndOptionsOnly() throws {
+        let a = try ChapterParser.parse(source: Self.source, name: "c", path: "c.md")
+        let prose = try ChapterParser.parse(source: Self.source.replacingOccurrences(of: "Some text", with: "Other text"), name: "c", path: "c.md")
+        let code = try ChapterParser.parse(source: Self.source.replacingOccurrences(of: "let x = 1", with: "let x = 2"), name: "c", path: "c.md")
+        #expect(Fingerprint.cells(of: a) == Fingerprint.cells(of: prose))
+        #expect(Fingerprint.cells(of: a) != Fingerprint.cells(of: code))
+        #expect(Fingerprint.fnv1a("") == "cbf29ce484222325")
+    }
+}
