@@ -47,21 +47,27 @@ let package = Package(
         .target(name: "Figures", dependencies: ["CCairo", "CPango"], swiftSettings: optimisedEvenInDebug),
         // The chapter document model: front matter, Markdown blocks, Swift cells and their options.
         .target(name: "Notebook", dependencies: ["CCmarkGFM", .product(name: "Yams", package: "Yams")]),
+        .target(name: "CStdio"),
         // The report generator: cell runtime, HTML site, commands.
         .target(name: "ReportKit", dependencies: [
-            "Notebook", "Figures", "Engine",
+            "Notebook", "Figures", "Engine", "CStdio",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], plugins: ["EngineFingerprint"]),
         // The chapters themselves: the plugin compiles each Chapters/*.md into Swift.
         .target(name: "Chapters", dependencies: ["ReportKit", "Engine", "Figures"], path: "Chapters",
                 swiftSettings: [.swiftLanguageMode(.v5)], plugins: ["ChapterCells"]),
         .executableTarget(name: "ChapterCompiler", dependencies: ["Notebook"]),
         .plugin(name: "ChapterCells", capability: .buildTool(), dependencies: ["ChapterCompiler"]),
+        .plugin(name: "EngineFingerprint", capability: .buildTool(), dependencies: ["ChapterCompiler"]),
         .executableTarget(name: "Report", dependencies: ["ReportKit", "Chapters"]),
 
         .testTarget(name: "EngineTests", dependencies: ["Engine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
-        .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "Chapters"]),
+        // Chapters that exercise the generator (errors, crashes, escaping), and a `report` built over them.
+        .target(name: "FixtureChapters", dependencies: ["ReportKit", "Engine", "Figures"], path: "Tests/Fixtures/FixtureChapters",
+                swiftSettings: [.swiftLanguageMode(.v5)], plugins: ["ChapterCells"]),
+        .executableTarget(name: "ReportFixtures", dependencies: ["ReportKit", "FixtureChapters"], path: "Tests/Fixtures/ReportFixtures"),
+        .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "Chapters", "ReportFixtures"]),
     ]
 )

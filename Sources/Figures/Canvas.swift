@@ -99,6 +99,10 @@ public final class Canvas {
         cairo_scale(cr, w / Double(width), h / Double(height))
         cairo_set_source_surface(cr, surface, 0, 0)
         cairo_pattern_set_filter(cairo_get_source(cr), smooth ? CAIRO_FILTER_BILINEAR : CAIRO_FILTER_NEAREST)
+        // Repeat the edge pixels outward, so smoothing does not fade the borders to transparent.
+        cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD)
+        cairo_rectangle(cr, 0, 0, Double(width), Double(height))
+        cairo_clip(cr)
         cairo_paint(cr)
         cairo_restore(cr)
     }

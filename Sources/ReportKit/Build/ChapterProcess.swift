@@ -8,6 +8,8 @@ struct ChapterProcess {
     var cellCount: Int
     var siteDirectory: URL
     var workDirectory: URL
+    /// The child's environment: carries ReportSettings (--data-root, --weights).
+    var environment: [String: String]
     /// Called with (cell, cellCount) as the child starts each cell.
     var onProgress: @Sendable (Int, Int) -> Void
 
@@ -24,6 +26,7 @@ struct ChapterProcess {
         process.arguments = ["run-chapter", chapter, "--site", siteDirectory.path, "--result", resultURL.path,
                              "--work", chapterWork.path]
         process.currentDirectoryURL = project.root
+        process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -48,7 +51,7 @@ struct ChapterProcess {
         if !finished && !stoppedByCellError {
             result.completed = false
             let how = process.terminationReason == .uncaughtSignal
-                ? "killed by signal \(process.terminationStatus) (a trap: fatalError, a failed precondition, an index out of range...)"
+                ? "was killed by signal \(process.terminationStatus) (a trap: fatalError, a failed precondition, an index out of range...)"
                 : "exited with status \(process.terminationStatus)"
             // The cell that was running when it died: the first one not run whose capture file exists.
             if let index = result.cells.firstIndex(where: { $0.status == .notRun }) {

@@ -1,13 +1,26 @@
-// `report build` as named steps: find chapters, check they are compiled, run each in its own
-// process, render the pages, and swap the finished site into output/.
+// `report build` as named steps: find the chapters, check they are compiled, run (or reuse) each
+// in its own process, render the pages, resolve cross-references, and swap the site into output/.
 import Engine
 import Foundation
 import Notebook
 
+public struct BuildOptions: Sendable {
+    /// Run every chapter even when its cached results are current.
+    public var rerun = false
+    /// Build only these chapters (names without .md); the others keep their cached results.
+    public var only: [String] = []
+    public var settings = ReportSettings()
+    public init(rerun: Bool = false, only: [String] = [], settings: ReportSettings = ReportSettings()) {
+        self.rerun = rerun; self.only = only; self.settings = settings
+    }
+}
+
 public struct BuildSummary: Sendable {
     public var chapters: Int
     public var cells: Int
-    /// Cells that failed without `error: true`, and crashed chapters: the build exits non-zero.
+    public var ran: [String]
+    public var cached: [String]
+    /// Failed cells (without `error: true`), crashed chapters, broken cross-references: the build exits non-zero.
     public var problems: [String]
     public var output: URL
 }
@@ -16,65 +29,106 @@ public struct ReportBuilder {
     public var project: Project
     public var compiled: [CompiledChapter]
     public var executable: URL
+    public var options: BuildOptions
     public var log: (String) -> Void
 
-    public init(project: Project, compiled: [CompiledChapter], executable: URL, log: @escaping (String) -> Void) {
-        self.project = project; self.compiled = compiled; self.executable = executable; self.log = log
+    public init(project: Project, compiled: [CompiledChapter], executable: URL, options: BuildOptions = BuildOptions(),
+                log: @escaping (String) -> Void) {
+        self.project = project; self.compiled = compiled; self.executable = executable; self.options = options; self.log = log
     }
 
     public func build() throws -> BuildSummary {
+        // Step 1: chapters, and the binary's compiled cells for each.
         let chapters = try project.chapters()
         guard !chapters.isEmpty else { throw ReportError("\(project.chaptersDirectory.path): no .md chapters") }
+        if let unknown = options.only.first(where: { name in !chapters.contains { $0.name == name } }) {
+            throw ReportError("--chapter \(unknown): no Chapters/\(unknown).md (chapters: \(chapters.map(\.name).joined(separator: ", ")))")
+        }
         let entries = try matchCompiled(chapters)
+        let inputs = try InputFingerprints.compute(project: project, settings: options.settings)
+        let cache = ChapterCache(project: project)
 
+        // Step 2: a staging folder beside output/, swapped in only at the end.
         let fm = FileManager.default
         let parent = project.output.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(".\(project.output.lastPathComponent).staging-\(getpid())")
         let work = parent.appendingPathComponent(".\(project.output.lastPathComponent).work-\(getpid())")
         try? fm.removeItem(at: staging)
-        try fm.createDirectory(at: staging.appendingPathComponent("assets"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         try fm.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? fm.removeItem(at: staging); try? fm.removeItem(at: work) }
+        try SiteAssets.write(into: staging)
 
-        var results: [ChapterResult] = []
+        // Step 3: run or reuse each chapter.
+        var results: [ChapterResult?] = []
+        var ran: [String] = [], cached: [String] = []
         var problems: [String] = []
         let interactive = isatty(STDERR_FILENO) != 0
         for (i, (chapter, entry)) in zip(chapters, entries).enumerated() {
             let prefix = "[\(i + 1)/\(chapters.count)] \(chapter.name).md"
+            let key = ChapterCache.key(chapter: chapter, inputs: inputs)
+            let selected = options.only.isEmpty || options.only.contains(chapter.name)
+            if !(options.rerun && selected), let hit = cache.load(chapter: chapter.name, key: key, into: staging) {
+                log(prefix + ": unchanged, cached results")
+                results.append(hit); cached.append(chapter.name)
+                problems += cellProblems(chapter, hit)
+                continue
+            }
+            if !selected {
+                log(prefix + ": not selected and not cached: its page says so")
+                results.append(nil)
+                continue
+            }
             log(prefix + (entry.cellCount == 0 ? ": no cells" : ": running \(entry.cellCount) cell(s)"))
             let process = ChapterProcess(executable: executable, project: project, chapter: chapter.name,
-                                         cellCount: entry.cellCount, siteDirectory: staging, workDirectory: work) { n, m in
+                                         cellCount: entry.cellCount, siteDirectory: staging, workDirectory: work,
+                                         environment: options.settings.environment) { n, m in
                 if interactive { FileHandle.standardError.write("\r\(prefix): cell \(n)/\(m)\u{1B}[K".data(using: .utf8)!) }
             }
             let result = try process.run()
             if interactive { FileHandle.standardError.write("\r\u{1B}[K".data(using: .utf8)!) }
-            results.append(result)
+            results.append(result); ran.append(chapter.name)
+            if result.succeeded { try cache.store(result, key: key, from: staging) }
             if let crash = result.crash {
                 problems.append("\(chapter.path): the chapter's process crashed: \(crash.split(separator: "\n").first ?? "")")
             }
-            for cell in result.cells where cell.status == .failed {
-                let block = chapter.cells.first { $0.cellNumber == cell.number }
-                if block?.options.error == true { continue }
-                let message = cell.outputs.compactMap { output -> String? in
-                    if case .error(let text) = output { return text } else { return nil }
-                }.last ?? "failed"
-                problems.append("\(chapter.path):\(block?.codeLine ?? 0): cell \(cell.number): \(message)")
-            }
+            problems += cellProblems(chapter, result)
         }
 
-        let metadata = BuildMetadata(commit: Self.gitCommit(at: project.root), date: Date(), engineVersion: Engine.version)
-        let counters = ChapterPage.Counters()
+        // Step 4: pages, numbered in reading order, then cross-references across all of them.
+        let metadata = BuildMetadata(commit: Self.gitCommit(at: project.root), date: Date(), engineVersion: Engine.version,
+                                     inputs: inputs, settings: options.settings)
+        let numbering = ChapterPage.Numbering()
+        var articles: [String] = []
         for (i, chapter) in chapters.enumerated() {
-            let page = ChapterPage(chapter: chapter, result: results[i], counters: counters)
-            let seconds = results[i].cells.reduce(0) { $0 + $1.seconds }
-            let html = SiteLayout.page(title: chapter.title, chapters: chapters, current: i, article: page.articleHTML(),
+            let page = ChapterPage(chapter: chapter, result: results[i], numbering: numbering,
+                                   fileName: SiteLayout.fileName(for: chapter, index: i))
+            articles.append(page.articleHTML())
+        }
+        for (i, chapter) in chapters.enumerated() {
+            let (article, missing) = numbering.references.resolve(articles[i])
+            problems += missing.map { "\(chapter.path): @\($0) refers to no figure or table label" }
+            let seconds = results[i]?.cells.reduce(0) { $0 + $1.seconds }
+            let html = SiteLayout.page(title: chapter.title, chapters: chapters, current: i, article: article,
                                        footer: metadata.footerHTML(cellSeconds: seconds))
             try AtomicFile.write(html, to: staging.appendingPathComponent(SiteLayout.fileName(for: chapter, index: i)))
         }
-        try AtomicFile.write(SiteLayout.stylesheet, to: staging.appendingPathComponent("assets/style.css"))
+
+        // Step 5: swap the finished site in.
         try swapIntoPlace(staging)
         return BuildSummary(chapters: chapters.count, cells: entries.reduce(0) { $0 + $1.cellCount },
-                            problems: problems, output: project.output)
+                            ran: ran, cached: cached, problems: problems, output: project.output)
+    }
+
+    func cellProblems(_ chapter: Chapter, _ result: ChapterResult) -> [String] {
+        result.cells.filter { $0.status == .failed }.compactMap { cell in
+            let block = chapter.cells.first { $0.cellNumber == cell.number }
+            if block?.options.error == true { return nil }
+            let message = cell.outputs.compactMap { output -> String? in
+                if case .error(let text) = output { return text } else { return nil }
+            }.last ?? "failed"
+            return "\(chapter.path):\(block?.codeLine ?? 0): cell \(cell.number): \(message)"
+        }
     }
 
     /// Each chapter on disk must be the one compiled into this binary, or its cells would not match its text.
@@ -95,14 +149,11 @@ public struct ReportBuilder {
         let fm = FileManager.default
         let output = project.output
         // output/.gitignore keeps generated files out of git; carry it over.
-        let ignore = output.appendingPathComponent(".gitignore")
-        if let data = fm.contents(atPath: ignore.path) {
+        if let data = fm.contents(atPath: output.appendingPathComponent(".gitignore").path) {
             try data.write(to: staging.appendingPathComponent(".gitignore"))
         }
         let old = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).old-\(getpid())")
-        if fm.fileExists(atPath: output.path) {
-            try fm.moveItem(at: output, to: old)
-        }
+        if fm.fileExists(atPath: output.path) { try fm.moveItem(at: output, to: old) }
         do {
             try fm.moveItem(at: staging, to: output)
         } catch {

@@ -36,6 +36,32 @@ public struct ProjectOptions: ParsableArguments {
     }
 }
 
+/// What the chapters run on: a dataset folder and CLIP weights, or the embedded defaults.
+public struct InputOptions: ParsableArguments {
+    @Option(name: .long, help: "A dataset folder (MVTec AD, VisA, or your own in MVTec layout) for the chapters to use.")
+    var dataRoot: String?
+
+    @Option(name: .long, help: "OpenCLIP weights (.safetensors) for the chapters to use instead of the embedded model.")
+    var weights: String?
+
+    public init() {}
+
+    public func validate() throws {
+        var isDirectory: ObjCBool = false
+        if let dataRoot, !(FileManager.default.fileExists(atPath: dataRoot, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw ValidationError("--data-root \(dataRoot): no such folder")
+        }
+        if let weights, !FileManager.default.isReadableFile(atPath: weights) {
+            throw ValidationError("--weights \(weights): no such readable file")
+        }
+    }
+
+    var settings: ReportSettings {
+        func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+        return ReportSettings(dataRoot: dataRoot.map(absolute), weights: weights.map(absolute))
+    }
+}
+
 func printError(_ text: String) {
     FileHandle.standardError.write((text + "\n").data(using: .utf8)!)
 }

@@ -2,6 +2,7 @@
 // collects its typed outputs, and saves the results after every cell (so a crash loses nothing before it).
 import Figures
 import Foundation
+import CStdio
 
 public final class CellRunner: @unchecked Sendable {
     /// The runner of the chapter being run in this process; `show(...)` reports to it.
@@ -31,6 +32,8 @@ public final class CellRunner: @unchecked Sendable {
         self.siteDirectory = siteDirectory
         self.resultURL = resultURL
         self.workDirectory = workDirectory
+        // Unbuffered: if a cell crashes the process, what it printed up to then is already in its file.
+        stdio_make_unbuffered()
         savedStdout = dup(STDOUT_FILENO)
         savedStderr = dup(STDERR_FILENO)
         progress = showProgress ? FileHandle(fileDescriptor: savedStderr, closeOnDealloc: false) : nil

@@ -4,21 +4,29 @@ import Notebook
 
 struct ChapterPage {
     var chapter: Chapter
+    /// nil: the chapter was neither run nor cached in this build.
     var result: ChapterResult?
-    /// Numbers figures and tables across the whole site, in reading order.
-    var counters: Counters
+    var numbering: Numbering
+    var fileName: String
 
-    final class Counters {
+    /// Numbers figures and tables across the whole site, in reading order, and records their labels.
+    final class Numbering {
         var figures = 0
         var tables = 0
+        var references = CrossReferences()
     }
 
     func articleHTML() -> String {
-        let document = MarkdownDocument(chapter.body)
+        let math = MathExtractor(chapter.body)
+        let document = MarkdownDocument(math.markdown)
         let cellBlocks = chapter.codeBlocks.filter(\.isCell)
         var html = document.html(replacingCodeBlocks: Set(cellBlocks.map(\.blockIndex)))
+        html = math.restore(in: html, escape: HTML.escape)
+        if result == nil {
+            html = "<div class=\"cell-note\">This chapter was not built: run <code>report build</code> without --chapter.</div>\n" + html
+        }
         if let crash = result?.crash {
-            html = "<div class=\"chapter-crash\"><strong>This chapter's process crashed.</strong><pre>\(HTML.escape(crash))</pre></div>\n" + html
+            html = "<div class=\"chapter-crash\" role=\"alert\"><strong>This chapter's process crashed.</strong><pre>\(HTML.escape(crash))</pre></div>\n" + html
         }
         for block in cellBlocks {
             html = html.replacingOccurrences(of: MarkdownDocument.placeholder(block.blockIndex), with: cellHTML(block))
@@ -35,45 +43,50 @@ struct ChapterPage {
             out += "<details class=\"cell-code\" open><summary>Cell \(number)\(timing)</summary>"
             out += "<pre><code class=\"language-swift\">\(HTML.escape(block.code))</code></pre></details>\n"
         }
-        guard let cell else {
-            return out + "<div class=\"cell-note\">Not run.</div>\n</div>\n"
-        }
+        guard let cell else { return out + "</div>\n" }
         if cell.status == .notRun {
             out += "<div class=\"cell-note\">Not run: an earlier cell stopped the chapter.</div>\n"
         }
+        var figureInCell = 0
         for output in cell.outputs {
-            out += render(output, options: block.options)
+            if case .figure = output { figureInCell += 1 }
+            out += render(output, options: block.options, figureInCell: figureInCell)
         }
         return out + "</div>\n"
     }
 
-    func render(_ output: CellOutput, options: CellOptions) -> String {
+    func render(_ output: CellOutput, options: CellOptions, figureInCell: Int) -> String {
         switch output {
         case .text(let text):
             return "<pre class=\"cell-output\">\(HTML.escape(text))</pre>\n"
         case .markdown(let markdown):
-            return "<div class=\"cell-markdown\">\(MarkdownDocument(markdown).html())</div>\n"
+            let math = MathExtractor(markdown)
+            return "<div class=\"cell-markdown\">\(math.restore(in: MarkdownDocument(math.markdown).html(), escape: HTML.escape))</div>\n"
         case .error(let message):
             return "<div class=\"cell-error\" role=\"alert\"><strong>Error</strong><pre>\(HTML.escape(message))</pre></div>\n"
         case .figure(let path, let label, let caption):
-            counters.figures += 1
-            let id = label ?? options.label ?? "\(chapter.name)-figure-\(counters.figures)"
-            let text = caption ?? options.caption ?? ""
+            numbering.figures += 1
+            // The cell's label names its first figure; more figures in the cell get -2, -3...
+            let base = label ?? options.label.map { figureInCell > 1 ? "\($0)-\(figureInCell)" : $0 }
+            let id = base ?? "\(chapter.name)-figure-\(numbering.figures)"
+            if let base { numbering.references.targets[base] = .init(text: "Figure \(numbering.figures)", href: "\(fileName)#\(base)") }
+            let text = caption ?? (figureInCell == 1 ? options.caption : nil) ?? ""
             return """
             <figure id="\(HTML.escape(id))"><img src="\(HTML.escape(path))" alt="\(HTML.escape(text))">\
-            <figcaption><span class="figure-number">Figure \(counters.figures).</span> \(HTML.escape(text))</figcaption></figure>
+            <figcaption><span class="figure-number">Figure \(numbering.figures).</span> \(HTML.escape(text))</figcaption></figure>
 
             """
         case .table(let table):
-            counters.tables += 1
-            var out = "<table class=\"result\">\n"
+            numbering.tables += 1
+            let id = options.label ?? "\(chapter.name)-table-\(numbering.tables)"
+            if let label = options.label { numbering.references.targets[label] = .init(text: "Table \(numbering.tables)", href: "\(fileName)#\(label)") }
+            var out = "<table class=\"result\" id=\"\(HTML.escape(id))\">\n"
             if let caption = table.caption ?? options.caption {
-                out += "<caption><span class=\"table-number\">Table \(counters.tables).</span> \(HTML.escape(caption))</caption>\n"
+                out += "<caption><span class=\"table-number\">Table \(numbering.tables).</span> \(HTML.escape(caption))</caption>\n"
             }
             out += "<thead><tr>" + table.columns.map { "<th>\(HTML.escape($0.title))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
             for (r, row) in table.displayRows().enumerated() {
-                let isMean = table.meanRow && r == table.rows.count
-                out += isMean ? "<tr class=\"mean\">" : "<tr>"
+                out += table.meanRow && r == table.rows.count ? "<tr class=\"mean\">" : "<tr>"
                 for (c, cell) in row.enumerated() {
                     let text = cell.bold ? "<strong>\(HTML.escape(cell.text))</strong>" : HTML.escape(cell.text)
                     out += table.columns[c].numeric ? "<td class=\"num\">\(text)</td>" : "<td>\(text)</td>"

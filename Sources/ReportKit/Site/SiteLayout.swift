@@ -6,10 +6,15 @@ struct BuildMetadata {
     var commit: String
     var date: Date
     var engineVersion: String
+    var inputs: InputFingerprints
+    var settings: ReportSettings
 
     func footerHTML(cellSeconds: Double?) -> String {
         let formatter = ISO8601DateFormatter()
-        var parts = ["built \(formatter.string(from: date))", "commit \(HTML.escape(commit))", "engine \(HTML.escape(engineVersion))"]
+        let data = settings.dataRoot.map { "data \(HTML.escape($0)) (\(inputs.data))" } ?? "data: embedded default"
+        let model = settings.weights.map { "model \(HTML.escape($0)) (\(inputs.model))" } ?? "model: embedded default"
+        var parts = ["built \(formatter.string(from: date))", "commit \(HTML.escape(commit))",
+                     "engine \(HTML.escape(engineVersion)) (\(inputs.engine))", data, model]
         if let cellSeconds { parts.append(String(format: "cells ran %.2f s", cellSeconds)) }
         return "<footer class=\"build\">" + parts.joined(separator: " · ") + "</footer>"
     }
@@ -35,7 +40,10 @@ enum SiteLayout {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(HTML.escape(title)) · \(siteTitle)</title>
+        <link rel="stylesheet" href="assets/katex/katex.min.css">
         <link rel="stylesheet" href="assets/style.css">
+        <script defer src="assets/katex/katex.min.js"></script>
+        <script defer src="assets/report.js"></script>
         </head>
         <body>
         <nav class="sidebar">
@@ -46,7 +54,7 @@ enum SiteLayout {
         <main>
         <article>
         <h1 class="chapter-title">\(HTML.escape(title))</h1>
-        \(article)
+        \(current == 0 ? contents(chapters) : "")\(article)
         </article>
         \(footer)
         </main>
@@ -54,6 +62,17 @@ enum SiteLayout {
         </html>
 
         """
+    }
+
+    /// The index page's table of contents: every chapter with its summary.
+    static func contents(_ chapters: [Chapter]) -> String {
+        var out = "<nav class=\"contents\"><h2>Contents</h2><ol>\n"
+        for (i, chapter) in chapters.enumerated() {
+            out += "<li><a href=\"\(fileName(for: chapter, index: i))\">\(HTML.escape(chapter.title))</a>"
+            if let summary = chapter.frontMatter.summary { out += " <span class=\"summary\">— \(HTML.escape(summary))</span>" }
+            out += "</li>\n"
+        }
+        return out + "</ol></nav>\n"
     }
 
     static let stylesheet = """
@@ -85,6 +104,11 @@ enum SiteLayout {
     .cell-error, .chapter-crash { border: 2px solid var(--error); padding: .5rem .8rem; margin: .6rem 0; background: #fff5f5; }
     .cell-error strong, .chapter-crash strong { color: var(--error); }
     .cell-note { color: var(--muted); font-style: italic; font-size: 14px; }
+    .math.display { margin: 1rem 0; overflow-x: auto; }
+    .xref-missing { color: var(--error); font-weight: bold; }
+    nav.contents { border: 1px solid var(--rule); padding: .4rem 1.2rem; margin-bottom: 1.5rem; background: #fcfcfc; }
+    nav.contents h2 { font-size: 1.1rem; margin: .5rem 0; }
+    nav.contents .summary { color: var(--muted); }
     footer.build { margin-top: 3rem; padding-top: .6rem; border-top: 1px solid var(--rule); color: var(--muted); font-size: 12.5px; }
 
     """

@@ -1,0 +1,112 @@
+// Figure 1's kind of plate: an image, then anomaly maps laid over it, the ground truth drawn as a
+// contour, and one colour bar for every map.
+import Foundation
+
+public struct HeatmapPanel: Sendable {
+    public var title: String
+    /// The picture under the map: (height, width, 3) RGB in [0, 1].
+    public var image: [Float]
+    public var width: Int
+    public var height: Int
+    /// Anomaly scores (height, width); nil shows the image alone.
+    public var heatmap: [Float]?
+    /// Ground truth (height, width), non-zero = defect; drawn as a contour.
+    public var mask: [Float]?
+
+    public init(title: String, image: [Float], width: Int, height: Int, heatmap: [Float]? = nil, mask: [Float]? = nil) {
+        precondition(image.count == width * height * 3, "HeatmapPanel \(title): image needs \(width * height * 3) values")
+        precondition(heatmap.map { $0.count == width * height } ?? true, "HeatmapPanel \(title): heatmap needs \(width * height) values")
+        precondition(mask.map { $0.count == width * height } ?? true, "HeatmapPanel \(title): mask needs \(width * height) values")
+        self.title = title; self.image = image; self.width = width; self.height = height
+        self.heatmap = heatmap; self.mask = mask
+    }
+}
+
+public struct HeatmapPlate: Drawing {
+    public var panels: [HeatmapPanel]
+    /// Score range the colours span; nil: the range of all the panels' maps.
+    public var range: ClosedRange<Float>?
+    public var colormap: Colormap
+    /// Opacity of the map over the image.
+    public var opacity: Float
+    public var panelSize: Double
+    public var colorbarLabel: String
+
+    public init(panels: [HeatmapPanel], range: ClosedRange<Float>? = nil, colormap: Colormap = .jet,
+                opacity: Float = 0.5, panelSize: Double = 180, colorbarLabel: String = "anomaly score") {
+        self.panels = panels; self.range = range; self.colormap = colormap
+        self.opacity = opacity; self.panelSize = panelSize; self.colorbarLabel = colorbarLabel
+    }
+
+    static let gap = 10.0, titleHeight = 22.0, colorbarWidth = 70.0
+
+    public var size: (width: Double, height: Double) {
+        (Double(panels.count) * (panelSize + Self.gap) + Self.gap + Self.colorbarWidth, panelSize + Self.titleHeight + 2 * Self.gap)
+    }
+
+    var effectiveRange: ClosedRange<Float> {
+        if let range { return range }
+        let values = panels.compactMap(\.heatmap).flatMap { $0 }
+        let lo = values.min() ?? 0, hi = values.max() ?? 1
+        return lo < hi ? lo...hi : lo...(lo + 1)
+    }
+
+    public func draw(on canvas: Canvas) {
+        let range = effectiveRange
+        let span = range.upperBound - range.lowerBound
+        for (p, panel) in panels.enumerated() {
+            let x = Self.gap + Double(p) * (panelSize + Self.gap), y = Self.gap + Self.titleHeight
+            canvas.text(panel.title, at: x + panelSize / 2, Self.gap, size: 12, align: .center)
+            var rgb = panel.image
+            if let heat = panel.heatmap {
+                for i in 0..<(panel.width * panel.height) {
+                    let c = colormap.color(Double((heat[i] - range.lowerBound) / span))
+                    rgb[i * 3] = rgb[i * 3] * (1 - opacity) + Float(c.red) * opacity
+                    rgb[i * 3 + 1] = rgb[i * 3 + 1] * (1 - opacity) + Float(c.green) * opacity
+                    rgb[i * 3 + 2] = rgb[i * 3 + 2] * (1 - opacity) + Float(c.blue) * opacity
+                }
+            }
+            canvas.raster(rgb, width: panel.width, height: panel.height, into: x, y, panelSize, panelSize, smooth: true)
+            if let mask = panel.mask {
+                drawContour(mask, width: panel.width, height: panel.height, on: canvas, x: x, y: y)
+            }
+            canvas.stroke(rect: x, y, panelSize, panelSize, .axis, width: 0.5)
+        }
+        drawColorbar(on: canvas, range: range)
+    }
+
+    /// The mask's boundary: every pixel edge between a defect pixel and a normal one.
+    func drawContour(_ mask: [Float], width: Int, height: Int, on canvas: Canvas, x: Double, y: Double) {
+        let sx = panelSize / Double(width), sy = panelSize / Double(height)
+        func inside(_ c: Int, _ r: Int) -> Bool { c >= 0 && r >= 0 && c < width && r < height && mask[r * width + c] != 0 }
+        for r in 0..<height {
+            for c in 0..<width where inside(c, r) {
+                let left = x + Double(c) * sx, top = y + Double(r) * sy
+                if !inside(c - 1, r) { canvas.line(from: (left, top), to: (left, top + sy), .white, width: 1.5) }
+                if !inside(c + 1, r) { canvas.line(from: (left + sx, top), to: (left + sx, top + sy), .white, width: 1.5) }
+                if !inside(c, r - 1) { canvas.line(from: (left, top), to: (left + sx, top), .white, width: 1.5) }
+                if !inside(c, r + 1) { canvas.line(from: (left, top + sy), to: (left + sx, top + sy), .white, width: 1.5) }
+            }
+        }
+    }
+
+    func drawColorbar(on canvas: Canvas, range: ClosedRange<Float>) {
+        let x = Double(panels.count) * (panelSize + Self.gap) + Self.gap, top = Self.gap + Self.titleHeight
+        let steps = 64
+        var rgb: [Float] = []
+        for s in 0..<steps {
+            let c = colormap.color(1 - Double(s) / Double(steps - 1))
+            rgb += [Float(c.red), Float(c.green), Float(c.blue)]
+        }
+        canvas.raster(rgb, width: 1, height: steps, into: x, top, 12, panelSize, smooth: true)
+        canvas.stroke(rect: x, top, 12, panelSize, .axis, width: 0.5)
+        let axis = Axis(range: Double(range.lowerBound)...Double(range.upperBound), pixels: (top + panelSize, top))
+        for tick in axis.ticks(target: 4) {
+            let ty = axis.position(tick)
+            canvas.line(from: (x + 12, ty), to: (x + 15, ty), .axis)
+            canvas.text(Axis.label(tick), at: x + 17, ty, size: 9, baseline: .middle)
+        }
+        canvas.text(colorbarLabel, at: x + Self.colorbarWidth - 6, top + panelSize / 2, size: 9,
+                    align: .center, baseline: .middle, rotation: 90)
+    }
+}

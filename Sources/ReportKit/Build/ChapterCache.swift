@@ -1,0 +1,73 @@
+// Keeps each chapter's last results (and its figures), keyed by everything they depend on,
+// so an unchanged chapter is not run again.
+import Foundation
+import Notebook
+
+struct ChapterCache {
+    var directory: URL
+
+    init(project: Project) {
+        directory = project.root.appendingPathComponent(".report-cache/chapters")
+    }
+
+    /// Cells and their options, plus the engine, data and model fingerprints.
+    static func key(chapter: Chapter, inputs: InputFingerprints) -> String {
+        Fingerprint.fnv1a("cells=\(Fingerprint.cells(of: chapter));inputs=\(inputs.combined)")
+    }
+
+    private func entry(_ chapter: String) -> URL { directory.appendingPathComponent(chapter) }
+
+    /// The cached result if its key matches, with its figures copied into the site being built.
+    func load(chapter: String, key: String, into site: URL) -> ChapterResult? {
+        let entry = entry(chapter)
+        guard let stored = try? String(contentsOf: entry.appendingPathComponent("key"), encoding: .utf8), stored == key,
+              let data = try? Data(contentsOf: entry.appendingPathComponent("result.json")),
+              let result = try? JSONDecoder().decode(ChapterResult.self, from: data) else { return nil }
+        for path in result.figurePaths {
+            let source = entry.appendingPathComponent(path), destination = site.appendingPathComponent(path)
+            guard FileManager.default.fileExists(atPath: source.path) else { return nil }
+            try? FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? FileManager.default.removeItem(at: destination)
+            guard (try? FileManager.default.copyItem(at: source, to: destination)) != nil else { return nil }
+        }
+        return result
+    }
+
+    func isFresh(chapter: String, key: String) -> Bool {
+        (try? String(contentsOf: entry(chapter).appendingPathComponent("key"), encoding: .utf8)) == key
+    }
+
+    /// Stores a finished chapter; written beside the old entry and renamed over it, so a crash never leaves half an entry.
+    func store(_ result: ChapterResult, key: String, from site: URL) throws {
+        let fm = FileManager.default
+        let entry = entry(result.chapter)
+        let fresh = directory.appendingPathComponent(".\(result.chapter).\(getpid()).new")
+        try? fm.removeItem(at: fresh)
+        try fm.createDirectory(at: fresh, withIntermediateDirectories: true)
+        for path in result.figurePaths {
+            let destination = fresh.appendingPathComponent(path)
+            try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try fm.copyItem(at: site.appendingPathComponent(path), to: destination)
+        }
+        try JSONEncoder().encode(result).write(to: fresh.appendingPathComponent("result.json"))
+        try key.write(to: fresh.appendingPathComponent("key"), atomically: true, encoding: .utf8)
+        let old = directory.appendingPathComponent(".\(result.chapter).\(getpid()).old")
+        if fm.fileExists(atPath: entry.path) { try fm.moveItem(at: entry, to: old) }
+        try fm.moveItem(at: fresh, to: entry)
+        try? fm.removeItem(at: old)
+    }
+
+    func clear() throws {
+        if FileManager.default.fileExists(atPath: directory.path) { try FileManager.default.removeItem(at: directory) }
+    }
+}
+
+extension ChapterResult {
+    var figurePaths: [String] {
+        cells.flatMap { $0.outputs }.compactMap { output in
+            if case .figure(let path, _, _) = output { return path } else { return nil }
+        }
+    }
+
+    var succeeded: Bool { completed && crash == nil }
+}

@@ -1,0 +1,1 @@
+// Chapters for ReportKitTests: each .md here exercises one behaviour of the generator.
