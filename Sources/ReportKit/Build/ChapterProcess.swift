@@ -10,8 +10,8 @@ struct ChapterProcess {
     var workDirectory: URL
     /// The child's environment: carries ReportSettings (--data-root, --weights).
     var environment: [String: String]
-    /// Called with (cell, cellCount) as the child starts each cell.
-    var onProgress: @Sendable (Int, Int) -> Void
+    /// Called as the child starts each cell, and as the engine reports progress inside it.
+    var onProgress: @Sendable (ChildProgress) -> Void
 
     /// Exit status of a chapter process whose cell threw (its results are saved): not a crash.
     static let cellErrorStatus: Int32 = 3
@@ -71,15 +71,22 @@ struct ChapterProcess {
     }
 }
 
+/// What a chapter's process reports while it runs.
+enum ChildProgress: Equatable, Sendable {
+    case cell(Int, of: Int)
+    /// The engine's own progress line, e.g. "encoding test images 40/150, about 12 s left".
+    case engine(String)
+}
+
 /// Splits the child's output into progress lines (starting with \u{1}) and everything else,
 /// which is kept for a crash report.
 final class OutputCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var log = Data()
     private var pending = Data()
-    private let onProgress: @Sendable (Int, Int) -> Void
+    private let onProgress: @Sendable (ChildProgress) -> Void
 
-    init(onProgress: @escaping @Sendable (Int, Int) -> Void) { self.onProgress = onProgress }
+    init(onProgress: @escaping @Sendable (ChildProgress) -> Void) { self.onProgress = onProgress }
 
     func append(_ data: Data) {
         lock.lock(); defer { lock.unlock() }
@@ -87,7 +94,7 @@ final class OutputCollector: @unchecked Sendable {
         while let newline = pending.firstIndex(of: 0x0A) {
             let line = Data(pending[pending.startIndex..<newline])
             pending = Data(pending[(newline + 1)...])
-            if let (n, m) = Self.progress(line) { onProgress(n, m) } else { log.append(line); log.append(0x0A) }
+            if let progress = Self.progress(line) { onProgress(progress) } else { log.append(line); log.append(0x0A) }
         }
     }
 
@@ -96,10 +103,12 @@ final class OutputCollector: @unchecked Sendable {
         return log + pending
     }
 
-    static func progress(_ line: Data) -> (Int, Int)? {
-        guard line.first == 0x01, let text = String(data: line.dropFirst(), encoding: .utf8), text.hasPrefix("cell ") else { return nil }
+    static func progress(_ line: Data) -> ChildProgress? {
+        guard line.first == 0x01, let text = String(data: line.dropFirst(), encoding: .utf8) else { return nil }
+        if text.hasPrefix("engine ") { return .engine(String(text.dropFirst(7))) }
+        guard text.hasPrefix("cell ") else { return nil }
         let parts = text.dropFirst(5).split(separator: "/")
         guard parts.count == 2, let n = Int(parts[0]), let m = Int(parts[1]) else { return nil }
-        return (n, m)
+        return .cell(n, of: m)
     }
 }

@@ -82,11 +82,12 @@ public struct ReportBuilder {
             log(prefix + (entry.cellCount == 0 ? ": no cells" : ": running \(entry.cellCount) cell(s)"))
             let process = ChapterProcess(executable: executable, project: project, chapter: chapter.name,
                                          cellCount: entry.cellCount, siteDirectory: staging, workDirectory: work,
-                                         environment: options.settings.environment) { n, m in
-                if interactive { FileHandle.standardError.write("\r\(prefix): cell \(n)/\(m)\u{1B}[K".data(using: .utf8)!) }
+                                         environment: options.settings.environment) { progress in
+                guard interactive else { return }
+                StatusLine.shared.update(prefix: prefix, progress)
             }
             let result = try process.run()
-            if interactive { FileHandle.standardError.write("\r\u{1B}[K".data(using: .utf8)!) }
+            if interactive { StatusLine.shared.clear() }
             results.append(result); ran.append(chapter.name)
             if result.succeeded { try cache.store(result, key: key, from: staging) }
             if let crash = result.crash {
@@ -175,5 +176,29 @@ public struct ReportBuilder {
         let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
+    }
+}
+
+/// The one terminal line that shows where the build is: "[3/9] 04-deviation.md: cell 5/12 · encoding 40/150, about 12 s left".
+final class StatusLine: @unchecked Sendable {
+    static let shared = StatusLine()
+    private let lock = NSLock()
+    private var cell = ""
+    private var engine = ""
+
+    func update(prefix: String, _ progress: ChildProgress) {
+        lock.lock(); defer { lock.unlock() }
+        switch progress {
+        case .cell(let n, let m): cell = "cell \(n)/\(m)"; engine = ""
+        case .engine(let line): engine = line
+        }
+        let text = "\(prefix): \(cell)" + (engine.isEmpty ? "" : " · \(engine)")
+        FileHandle.standardError.write("\r\(text)\u{1B}[K".data(using: .utf8)!)
+    }
+
+    func clear() {
+        lock.lock(); defer { lock.unlock() }
+        cell = ""; engine = ""
+        FileHandle.standardError.write("\r\u{1B}[K".data(using: .utf8)!)
     }
 }

@@ -3,6 +3,7 @@
 import Figures
 import Foundation
 import CStdio
+import Engine
 
 public final class CellRunner: @unchecked Sendable {
     /// The runner of the chapter being run in this process; `show(...)` reports to it.
@@ -37,6 +38,10 @@ public final class CellRunner: @unchecked Sendable {
         savedStdout = dup(STDOUT_FILENO)
         savedStderr = dup(STDERR_FILENO)
         progress = showProgress ? FileHandle(fileDescriptor: savedStderr, closeOnDealloc: false) : nil
+        if let channel = progress {
+            // The engine's progress goes to the parent on the same channel as cell starts.
+            ProgressTracker.sink = { event in channel.write("\u{1}engine \(event.line)\n".data(using: .utf8)!) }
+        }
     }
 
     /// The file that receives cell `number`'s printed output while it runs.
