@@ -35,11 +35,12 @@ let package = Package(
                        providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libpng reports errors by longjmp, which Swift cannot catch: a few lines of C hold the setjmp.
         .target(name: "CPNGDecode", dependencies: ["CPNG"]),
 
         // The numerical engine: tensors on OpenBLAS, image codecs, (later) CLIP and the detectors.
-        .target(name: "Engine", dependencies: ["CBLAS", "CJPEG", "CPNGDecode"],
+        .target(name: "Engine", dependencies: ["CBLAS", "CJPEG", "CPNGDecode", "CZlib"],
                 resources: [.copy("Resources/bpe_simple_vocab_16e6.txt.gz"),
                             .copy("Resources/LICENSE-OpenAI-CLIP-MIT.txt")],
                 swiftSettings: optimisedEvenInDebug),

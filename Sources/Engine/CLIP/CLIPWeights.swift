@@ -1,0 +1,148 @@
+// Loads an OpenCLIP ViT checkpoint (safetensors): checks every name against CheckpointKeys,
+// infers the architecture from shapes, checks every shape and value.
+import Foundation
+
+public final class CLIPWeights: @unchecked Sendable {
+    public let configuration: CLIPConfiguration
+    public let path: String
+    /// PromptAD's `s` (METHOD-NOTES section 4): the raw parameter, about ln 100 in trained checkpoints.
+    public let logitScale: Float
+    let tensors: [TensorRole: [Float]]
+
+    init(configuration: CLIPConfiguration, path: String, logitScale: Float, tensors: [TensorRole: [Float]]) {
+        self.configuration = configuration; self.path = path; self.logitScale = logitScale; self.tensors = tensors
+    }
+
+    func tensor(_ role: TensorRole) -> [Float] { tensors[role]! }
+
+    /// `configPath`: the JSON for what shapes cannot tell; when nil, `<weights>.json` or
+    /// `open_clip_config.json` (as the Hugging Face hub ships it) beside the weights is used if present.
+    public static func load(path: String, configPath: String? = nil) throws -> CLIPWeights {
+        let file = try Safetensors(path: path)
+        let overrides = try findOverrides(weights: path, explicit: configPath)
+
+        for name in file.entries.keys.sorted() where CheckpointKeys.role(of: name) == nil && !CheckpointKeys.ignored.contains(name) {
+            throw EngineError.corrupt(path, "unexpected tensor \(name): not part of an OpenCLIP ViT (is this a ResNet or a CoCa checkpoint?)")
+        }
+        func shape(_ role: TensorRole) throws -> [Int] {
+            let name = CheckpointKeys.name(of: role)
+            guard let entry = file.entries[name] else { throw EngineError.corrupt(path, "tensor \(name) is missing") }
+            return entry.shape
+        }
+        func blockCount(_ tower: TensorRole.Tower) -> Int {
+            let indices = file.entries.keys.compactMap { name -> Int? in
+                if case .block(let t, let i, _)? = CheckpointKeys.role(of: name), t == tower { return i } else { return nil }
+            }
+            return (indices.max() ?? -1) + 1
+        }
+
+        // The architecture, from shapes (METHOD-NOTES section 1) and the overrides.
+        let patch = try shape(.patchEmbedding)
+        guard patch.count == 4, patch[1] == 3, patch[2] == patch[3] else {
+            throw EngineError.corrupt(path, "tensor visual.conv1.weight has shape \(patch), expected [width, 3, patch, patch]")
+        }
+        let visionWidth = patch[0], patchSize = patch[2]
+        let grid = try shape(.visionPositional)[0] - 1
+        let imageSize: [Int]
+        if let given = overrides.imageSize {
+            imageSize = given
+        } else {
+            let side = Int(Double(grid).squareRoot().rounded())
+            guard side * side == grid else {
+                throw EngineError.corrupt(path, "visual.positional_embedding has \(grid) patch positions, not a square grid: give image_size [h, w] in the config JSON")
+            }
+            imageSize = [side * patchSize, side * patchSize]
+        }
+        let tokenShape = try shape(.tokenEmbedding)
+        let textWidth = tokenShape.count == 2 ? tokenShape[1] : 0
+        let visionMLP = try file.entries[CheckpointKeys.name(of: .block(.vision, 0, .fcWeight))]?.shape.first
+            ?? { throw EngineError.corrupt(path, "tensor \(CheckpointKeys.name(of: .block(.vision, 0, .fcWeight))) is missing") }()
+        let textMLP = try file.entries[CheckpointKeys.name(of: .block(.text, 0, .fcWeight))]?.shape.first
+            ?? { throw EngineError.corrupt(path, "tensor \(CheckpointKeys.name(of: .block(.text, 0, .fcWeight))) is missing") }()
+        let configuration = CLIPConfiguration(
+            vision: .init(imageHeight: imageSize[0], imageWidth: imageSize[1], patchSize: patchSize, width: visionWidth,
+                          layers: blockCount(.vision), heads: overrides.visionHeads ?? visionWidth / CLIPConfiguration.defaultHeadWidth,
+                          mlpWidth: visionMLP),
+            text: .init(contextLength: try shape(.textPositional)[0], vocabularySize: tokenShape[0], width: textWidth,
+                        layers: blockCount(.text), heads: overrides.textHeads ?? max(1, textWidth / CLIPConfiguration.defaultHeadWidth),
+                        mlpWidth: textMLP),
+            embedDimension: try shape(.visionProjection).last ?? 0,
+            activation: overrides.activation ?? .gelu)
+        guard configuration.vision.heads > 0, visionWidth % configuration.vision.heads == 0,
+              configuration.text.heads > 0, textWidth % configuration.text.heads == 0 else {
+            throw EngineError.corrupt(path, "widths \(visionWidth) / \(textWidth) do not split into heads of 64: give vision_heads / text_heads in the config JSON")
+        }
+        guard imageSize[0] % patchSize == 0, imageSize[1] % patchSize == 0,
+              (imageSize[0] / patchSize) * (imageSize[1] / patchSize) == grid else {
+            throw EngineError.corrupt(path, "image size \(imageSize) with patch \(patchSize) does not give the \(grid) positions of visual.positional_embedding")
+        }
+
+        // Every expected tensor, its shape checked, its values finite.
+        var tensors: [TensorRole: [Float]] = [:]
+        for (role, expected) in expectedShapes(configuration) {
+            let name = CheckpointKeys.name(of: role)
+            guard let entry = file.entries[name] else { throw EngineError.corrupt(path, "tensor \(name) is missing") }
+            guard entry.shape == expected || (entry.shape.reduce(1, *) == 1 && expected.reduce(1, *) == 1) else {
+                throw EngineError.corrupt(path, "tensor \(name) has shape \(entry.shape), expected \(expected)")
+            }
+            let values = try file.floats(name)
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw EngineError.corrupt(path, "tensor \(name) holds \(values[bad]) at index \(bad)")
+            }
+            tensors[role] = values
+        }
+        for name in file.entries.keys {
+            if case .block(let tower, let index, _)? = CheckpointKeys.role(of: name),
+               index >= (tower == .vision ? configuration.vision.layers : configuration.text.layers) {
+                throw EngineError.corrupt(path, "unexpected tensor \(name)")
+            }
+        }
+        return CLIPWeights(configuration: configuration, path: path, logitScale: tensors[.logitScale]![0], tensors: tensors)
+    }
+
+    static func expectedShapes(_ c: CLIPConfiguration) -> [(TensorRole, [Int])] {
+        let v = c.vision, t = c.text
+        var shapes: [(TensorRole, [Int])] = [
+            (.patchEmbedding, [v.width, 3, v.patchSize, v.patchSize]), (.classEmbedding, [v.width]),
+            (.visionPositional, [v.patches + 1, v.width]), (.lnPreWeight, [v.width]), (.lnPreBias, [v.width]),
+            (.lnPostWeight, [v.width]), (.lnPostBias, [v.width]), (.visionProjection, [v.width, c.embedDimension]),
+            (.tokenEmbedding, [t.vocabularySize, t.width]), (.textPositional, [t.contextLength, t.width]),
+            (.lnFinalWeight, [t.width]), (.lnFinalBias, [t.width]), (.textProjection, [t.width, c.embedDimension]),
+            (.logitScale, []),
+        ]
+        for (tower, layers, width, mlp) in [(TensorRole.Tower.vision, v.layers, v.width, v.mlpWidth), (.text, t.layers, t.width, t.mlpWidth)] {
+            for i in 0..<layers {
+                let block: [(TensorRole.BlockTensor, [Int])] = [
+                    (.ln1Weight, [width]), (.ln1Bias, [width]), (.inProjWeight, [3 * width, width]), (.inProjBias, [3 * width]),
+                    (.outProjWeight, [width, width]), (.outProjBias, [width]), (.ln2Weight, [width]), (.ln2Bias, [width]),
+                    (.fcWeight, [mlp, width]), (.fcBias, [mlp]), (.projWeight, [width, mlp]), (.projBias, [width]),
+                ]
+                shapes += block.map { (.block(tower, i, $0.0), $0.1) }
+            }
+        }
+        return shapes
+    }
+
+    static func findOverrides(weights: String, explicit: String?) throws -> CLIPConfiguration.Overrides {
+        if let explicit { return try readConfig(explicit) }
+        let url = URL(fileURLWithPath: weights)
+        for candidate in [url.deletingPathExtension().appendingPathExtension("json"),
+                          url.deletingLastPathComponent().appendingPathComponent("config.json"),
+                          url.deletingLastPathComponent().appendingPathComponent("open_clip_config.json")]
+        where FileManager.default.fileExists(atPath: candidate.path) {
+            return try readConfig(candidate.path)
+        }
+        return CLIPConfiguration.Overrides()
+    }
+
+    /// Our small JSON, or the hub's open_clip_config.json ({"model_cfg": {"quick_gelu", "vision_cfg": {"image_size"}}}).
+    static func readConfig(_ path: String) throws -> CLIPConfiguration.Overrides {
+        guard let data = FileManager.default.contents(atPath: path) else { throw EngineError.unreadable(path, "no such file") }
+        if let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let model = json["model_cfg"] as? [String: Any] {
+            let vision = model["vision_cfg"] as? [String: Any]
+            let size: [Int]? = (vision?["image_size"] as? Int).map { [$0, $0] } ?? (vision?["image_size"] as? [Int])
+            return CLIPConfiguration.Overrides(activation: (model["quick_gelu"] as? Bool == true) ? .quickGELU : .gelu, imageSize: size)
+        }
+        return try CLIPConfiguration.Overrides.read(path)
+    }
+}

@@ -1,0 +1,63 @@
+// One pre-norm transformer block (OpenCLIP's ResidualAttentionBlock) over a ragged batch: the rows
+// of several sequences stacked, linear layers over all rows at once, attention per sequence.
+import Foundation
+
+struct BlockWeights {
+    var ln1Weight, ln1Bias, inProjWeight, inProjBias, outProjWeight, outProjBias: [Float]
+    var ln2Weight, ln2Bias, fcWeight, fcBias, projWeight, projBias: [Float]
+
+    init(_ weights: CLIPWeights, _ tower: TensorRole.Tower, _ i: Int) {
+        func t(_ part: TensorRole.BlockTensor) -> [Float] { weights.tensor(.block(tower, i, part)) }
+        ln1Weight = t(.ln1Weight); ln1Bias = t(.ln1Bias); inProjWeight = t(.inProjWeight); inProjBias = t(.inProjBias)
+        outProjWeight = t(.outProjWeight); outProjBias = t(.outProjBias); ln2Weight = t(.ln2Weight); ln2Bias = t(.ln2Bias)
+        fcWeight = t(.fcWeight); fcBias = t(.fcBias); projWeight = t(.projWeight); projBias = t(.projBias)
+    }
+}
+
+/// Scratch buffers for a block's forward pass, sized for `rows` stacked tokens; reused across blocks.
+final class BlockWorkspace {
+    var normed: [Float]      // (R, C)
+    var qkv: [Float]         // (R, 3C)
+    var attention: [Float]   // (R, C)
+    var hidden: [Float]      // (R, M)
+    var scores: [Float]      // (T, T) for the longest sequence
+
+    init(rows: Int, width: Int, mlpWidth: Int, longest: Int) {
+        normed = [Float](repeating: 0, count: rows * width)
+        qkv = [Float](repeating: 0, count: rows * 3 * width)
+        attention = [Float](repeating: 0, count: rows * width)
+        hidden = [Float](repeating: 0, count: rows * mlpWidth)
+        scores = [Float](repeating: 0, count: longest * longest)
+    }
+}
+
+enum ResidualBlock {
+    /// x (R,C) += attn(ln_1(x)); x += mlp(ln_2(x)). `sequences` are the (start row, length) of each sequence.
+    /// With `valueValue` (the vision surgery), vv (R,C) += V-V attention computed from the same ln_1(x).
+    static func forward(_ x: UnsafeMutablePointer<Float>, valueValue vv: UnsafeMutablePointer<Float>?,
+                        weights w: BlockWeights, workspace ws: BlockWorkspace, sequences: [(start: Int, length: Int)],
+                        width C: Int, heads: Int, mlpWidth M: Int, activation: Activation, causal: Bool) {
+        let R = sequences.reduce(0) { $0 + $1.length }
+        ws.normed.withUnsafeMutableBufferPointer { normed in
+        ws.qkv.withUnsafeMutableBufferPointer { qkv in
+        ws.attention.withUnsafeMutableBufferPointer { attention in
+        ws.hidden.withUnsafeMutableBufferPointer { hidden in
+        ws.scores.withUnsafeMutableBufferPointer { scores in
+            LayerNorm.forward(normed.baseAddress!, x, w.ln1Weight, w.ln1Bias, rows: R, cols: C)
+            Linear.forward(qkv.baseAddress!, normed.baseAddress!, w.inProjWeight, w.inProjBias, rows: R, inFeatures: C, outFeatures: 3 * C)
+            let kinds: [(Attention.Kind, UnsafeMutablePointer<Float>)] = [(.ordinary, x)] + (vv.map { [(.valueValue, $0)] } ?? [])
+            for (kind, stream) in kinds {
+                for s in sequences {
+                    Attention.forward(attention.baseAddress! + s.start * C, qkv: qkv.baseAddress! + s.start * 3 * C,
+                                      scores: scores.baseAddress!, tokens: s.length, width: C, heads: heads, kind: kind, causal: causal)
+                }
+                // stream += attention W_out^T + b_out (the same out-projection for both streams)
+                Linear.forward(stream, attention.baseAddress!, w.outProjWeight, w.outProjBias, rows: R, inFeatures: C, outFeatures: C, accumulate: true)
+            }
+            LayerNorm.forward(normed.baseAddress!, x, w.ln2Weight, w.ln2Bias, rows: R, cols: C)
+            BLAS.sgemm(normed.baseAddress!, w.fcWeight, transposeB: true, hidden.baseAddress!, m: R, n: M, k: C)
+            activation.forwardAddingBias(hidden.baseAddress!, w.fcBias, rows: R, cols: M)
+            Linear.forward(x, hidden.baseAddress!, w.projWeight, w.projBias, rows: R, inFeatures: M, outFeatures: C, accumulate: true)
+        } } } } }
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// The MLP's non-linearity: GELU (erf form, OpenCLIP's ViT-B-16-plus-240) or QuickGELU (OpenAI checkpoints).
+public enum Activation: String, Codable, Sendable, CaseIterable {
+    case gelu
+    case quickGELU = "quick_gelu"
+
+    /// x = act(x + bias), in place over (rows, cols).
+    @inlinable
+    public func forwardAddingBias(_ x: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, rows: Int, cols: Int) {
+        switch self {
+        case .gelu:
+            Elementwise.addBiasGELU(x, bias, rows: rows, cols: cols)
+        case .quickGELU:
+            Parallel.chunks(rows * cols) { range in
+                for i in range {
+                    let v = x[i] + bias[i % cols]
+                    x[i] = v / (1 + expf(-1.702 * v))  // x * sigmoid(1.702 x)
+                }
+            }
+        }
+    }
+}
