@@ -20,14 +20,16 @@ final class BlockWorkspace {
     var qkv: [Float]         // (R, 3C)
     var attention: [Float]   // (R, C)
     var hidden: [Float]      // (R, M)
-    var scores: [Float]      // (T, T) for the longest sequence
+    var scores: [Float]      // (cores, T, T): one score matrix per core, for the longest sequence
+    let longest: Int
 
     init(rows: Int, width: Int, mlpWidth: Int, longest: Int) {
         normed = [Float](repeating: 0, count: rows * width)
         qkv = [Float](repeating: 0, count: rows * 3 * width)
         attention = [Float](repeating: 0, count: rows * width)
         hidden = [Float](repeating: 0, count: rows * mlpWidth)
-        scores = [Float](repeating: 0, count: longest * longest)
+        scores = [Float](repeating: 0, count: Parallel.cores * longest * longest)
+        self.longest = longest
     }
 }
 
@@ -47,9 +49,15 @@ enum ResidualBlock {
             Linear.forward(qkv.baseAddress!, normed.baseAddress!, w.inProjWeight, w.inProjBias, rows: R, inFeatures: C, outFeatures: 3 * C)
             let kinds: [(Attention.Kind, UnsafeMutablePointer<Float>)] = [(.ordinary, x)] + (vv.map { [(.valueValue, $0)] } ?? [])
             for (kind, stream) in kinds {
-                for s in sequences {
-                    Attention.forward(attention.baseAddress! + s.start * C, qkv: qkv.baseAddress! + s.start * 3 * C,
-                                      scores: scores.baseAddress!, tokens: s.length, width: C, heads: heads, kind: kind, causal: causal)
+                // (sequence, head) pairs spread over the cores, each with its own score matrix.
+                let pairs = sequences.count * heads
+                Parallel.workers(pairs) { worker, range in
+                    for pair in range {
+                        let s = sequences[pair / heads]
+                        Attention.head(pair % heads, attention.baseAddress! + s.start * C, qkv: qkv.baseAddress! + s.start * 3 * C,
+                                       scores: scores.baseAddress! + worker * ws.longest * ws.longest, tokens: s.length,
+                                       width: C, heads: heads, kind: kind, causal: causal)
+                    }
                 }
                 // stream += attention W_out^T + b_out (the same out-projection for both streams)
                 Linear.forward(stream, attention.baseAddress!, w.outProjWeight, w.outProjBias, rows: R, inFeatures: C, outFeatures: C, accumulate: true)

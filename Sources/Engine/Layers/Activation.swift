@@ -12,12 +12,7 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
         case .gelu:
             Elementwise.addBiasGELU(x, bias, rows: rows, cols: cols)
         case .quickGELU:
-            Parallel.chunks(rows * cols) { range in
-                for i in range {
-                    let v = x[i] + bias[i % cols]
-                    x[i] = v / (1 + expf(-1.702 * v))  // x * sigmoid(1.702 x)
-                }
-            }
+            Elementwise.addBiasQuickGELU(x, bias, rows: rows, cols: cols)
         }
     }
 }

@@ -16,35 +16,25 @@ public enum Attention {
     public static func forward(_ out: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
                                scores: UnsafeMutablePointer<Float>, tokens T: Int, width C: Int, heads H: Int,
                                kind: Kind = .ordinary, causal: Bool = false) {
-        let d = C / H
-        let scale = 1 / Float(d).squareRoot()
         for h in 0..<H {
-            let q = qkv + (kind == .ordinary ? 0 : 2 * C) + h * d
-            let k = qkv + (kind == .ordinary ? C : 2 * C) + h * d
-            let v = qkv + 2 * C + h * d
-            // scores (T,T) = Q (T,d) K^T (d,T) * scale, rows strided by 3C in the packed buffer
-            BLAS.sgemm(q, k, transposeB: true, scores, m: T, n: T, k: d, alpha: scale, lda: 3 * C, ldb: 3 * C, ldc: T)
-            softmaxRows(scores, rows: T, cols: T, causal: causal)
-            // out[:, h*d..<(h+1)*d] (T,d) = scores (T,T) V (T,d)
-            BLAS.sgemm(scores, v, out + h * d, m: T, n: d, k: T, ldb: 3 * C, ldc: C)
+            head(h, out, qkv: qkv, scores: scores, tokens: T, width: C, heads: H, kind: kind, causal: causal)
         }
     }
 
-    /// Row-wise softmax in place; with `causal`, entries right of the diagonal become 0.
+    /// One head of one sequence, single-threaded: callers run (sequence, head) pairs on the cores.
     @inlinable
-    public static func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, causal: Bool) {
-        Parallel.chunks(rows, minimumChunk: max(1, 2048 / max(cols, 1))) { range in
-            for r in range {
-                let row = x + r * cols
-                let n = causal ? r + 1 : cols
-                var maxValue = -Float.infinity
-                for c in 0..<n { maxValue = max(maxValue, row[c]) }
-                var sum: Float = 0
-                for c in 0..<n { let e = expf(row[c] - maxValue); row[c] = e; sum += e }
-                let inv = 1 / sum
-                for c in 0..<n { row[c] *= inv }
-                if n < cols { for c in n..<cols { row[c] = 0 } }
-            }
-        }
+    public static func head(_ h: Int, _ out: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
+                            scores: UnsafeMutablePointer<Float>, tokens T: Int, width C: Int, heads H: Int,
+                            kind: Kind, causal: Bool) {
+        let d = C / H
+        let scale = 1 / Float(d).squareRoot()
+        let q = qkv + (kind == .ordinary ? 0 : 2 * C) + h * d
+        let k = qkv + (kind == .ordinary ? C : 2 * C) + h * d
+        let v = qkv + 2 * C + h * d
+        // scores (T,T) = Q (T,d) K^T (d,T) * scale, rows strided by 3C in the packed buffer
+        BLAS.sgemm(q, k, transposeB: true, scores, m: T, n: T, k: d, alpha: scale, lda: 3 * C, ldb: 3 * C, ldc: T, parallel: false)
+        Elementwise.softmaxRows(scores, rows: T, cols: T, causal: causal)
+        // out[:, h*d..<(h+1)*d] (T,d) = scores (T,T) V (T,d)
+        BLAS.sgemm(scores, v, out + h * d, m: T, n: d, k: T, ldb: 3 * C, ldc: C, parallel: false)
     }
 }

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+struct CLIPBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clip",
+        abstract: "Images/s (batch 1 and 8), text prompts/s and peak memory of a CLIP model; compare with scripts/bench/pytorch_clip.py.")
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "OpenCLIP weights (.safetensors), e.g. a random ViT-B-16-plus-240 from scripts/bench/pytorch_clip.py --save.")
+    var weights: String
+
+    @Option(help: "JSON for what the shapes cannot tell; default: beside the weights.")
+    var config: String?
+
+    func run() throws {
+        if let threads = options.threads { BLAS.threads = threads; Parallel.cores = threads }
+        let result: CLIPBenchmarkResult
+        do {
+            result = try CLIPBenchmark.run(weightsPath: weights, configPath: config, repeats: options.repeats) { printError("timing \($0)...") }
+        } catch let error as EngineError {
+            printError("report bench clip: \(error.description)")
+            throw ExitCode(1)
+        }
+        if options.json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            return
+        }
+        print(String(format: "images/s, batch 1:   %.2f", result.batch1ImagesPerSecond))
+        print(String(format: "images/s, batch 8:   %.2f", result.batch8ImagesPerSecond))
+        print(String(format: "text prompts/s:      %.1f", result.textPromptsPerSecond))
+        print(String(format: "peak memory:         %.0f MB", Double(result.peakRSSBytes) / 1e6))
+        print(String(format: "vision work:         %.1f GFLOP/image, %.1f GFLOP/s at batch 8 = %.0f%% of sgemm's %.1f GFLOP/s",
+                     result.visionGFLOPPerImage, result.batch8GFLOPPerSecond, result.fractionOfSgemmPeak * 100, result.sgemmPeakGFLOPPerSecond))
+        print(String(format: "load:                %.2f s", result.loadSeconds))
+    }
+}
