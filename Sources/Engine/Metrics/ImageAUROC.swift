@@ -1,0 +1,51 @@
+// Image-level AUROC: one anomaly score per image against its label (defective = true).
+public enum ImageAUROC {
+    /// Exact and tie-aware, equal to sklearn.metrics.roc_auc_score; nan when one class is absent.
+    public static func compute(scores: [Float], labels: [Bool]) -> Double {
+        RankedScores(scores: scores, labels: labels).auroc()
+    }
+
+    /// A percentile bootstrap interval: `resamples` draws of the images with replacement, seeded.
+    /// Draws without both classes are redrawn, as a resample without them has no AUROC.
+    public static func bootstrapInterval(scores: [Float], labels: [Bool], confidence: Double = 0.95,
+                                         resamples: Int = 1000, seed: UInt64 = 0) -> ClosedRange<Double> {
+        precondition(scores.count == labels.count && !scores.isEmpty, "bootstrap: need scores with labels")
+        var generator = SplitMix64(seed: seed)
+        var values: [Double] = []
+        values.reserveCapacity(resamples)
+        var drawnScores = [Float](repeating: 0, count: scores.count), drawnLabels = [Bool](repeating: false, count: scores.count)
+        var attempts = 0
+        while values.count < resamples && attempts < resamples * 20 {
+            attempts += 1
+            for i in 0..<scores.count {
+                let j = Int(generator.next() % UInt64(scores.count))
+                drawnScores[i] = scores[j]; drawnLabels[i] = labels[j]
+            }
+            let auroc = compute(scores: drawnScores, labels: drawnLabels)
+            if !auroc.isNaN { values.append(auroc) }
+        }
+        guard !values.isEmpty else { return Double.nan...Double.nan }
+        values.sort()
+        let alpha = (1 - confidence) / 2
+        func quantile(_ q: Double) -> Double {
+            // numpy's default (linear) percentile
+            let position = q * Double(values.count - 1)
+            let lower = Int(position.rounded(.down)), upper = min(lower + 1, values.count - 1)
+            return values[lower] + (values[upper] - values[lower]) * (position - Double(lower))
+        }
+        return quantile(alpha)...quantile(1 - alpha)
+    }
+}
+
+/// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

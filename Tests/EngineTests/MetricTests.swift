@@ -1,0 +1,59 @@
+import Engine
+import Foundation
+import Testing
+
+/// Metrics against scikit-learn and the MVTec AD PRO definition (scripts/fixtures/make_metric_fixtures.py).
+@Suite struct MetricTests {
+    struct Ranking: Decodable { var name: String; var labels: [Bool]; var scores: [Double]; var auroc: Double; var averagePrecision: Double; var f1Max: Double }
+    struct Pixel: Decodable { var width: Int; var height: Int; var maps: [[Double]]; var masks: [[Int]]; var auroc: Double; var averagePrecision: Double; var f1Max: Double; var aupro: Double; var regions: Int }
+    struct Fixture: Decodable { var ranking: [Ranking]; var pixel: Pixel }
+
+    static let fixture: Fixture = try! JSONDecoder().decode(Fixture.self, from: Data(contentsOf:
+        Bundle.module.resourceURL!.appendingPathComponent("Fixtures/metrics/metrics.json")))
+
+    static var maps: [[Float]] { fixture.pixel.maps.map { $0.map(Float.init) } }
+    static var masks: [[Float]] { fixture.pixel.masks.map { $0.map(Float.init) } }
+
+    @Test(arguments: 0..<fixture.ranking.count)
+    func rankingMetricsEqualScikitLearn(_ index: Int) {
+        let c = Self.fixture.ranking[index]
+        let ranked = RankedScores(scores: c.scores.map(Float.init), labels: c.labels)
+        #expect(abs(ImageAUROC.compute(scores: c.scores.map(Float.init), labels: c.labels) - c.auroc) < 1e-12, "\(c.name) AUROC")
+        #expect(abs(ranked.averagePrecision() - c.averagePrecision) < 1e-12, "\(c.name) AP")
+        #expect(abs(ranked.f1Max().f1 - c.f1Max) < 1e-12, "\(c.name) F1-max")
+    }
+
+    @Test func pixelMetricsEqualScikitLearnAndMVTec() throws {
+        let p = Self.fixture.pixel
+        #expect(abs(try PixelAUROC.compute(maps: Self.maps, masks: Self.masks) - p.auroc) < 1e-12)
+        let ranked = RankedScores(scores: Self.maps.flatMap { $0 }, labels: Self.masks.flatMap { $0 }.map { $0 != 0 })
+        #expect(abs(ranked.auroc() - p.auroc) < 1e-12)
+        #expect(abs(ranked.averagePrecision() - p.averagePrecision) < 1e-12)
+        #expect(abs(ranked.f1Max().f1 - p.f1Max) < 1e-12)
+        let aupro = try AUPRO.compute(maps: Self.maps, masks: Self.masks, width: p.width, height: p.height)
+        #expect(abs(aupro - p.aupro) < 1e-9, "AUPRO \(aupro) vs \(p.aupro)")
+        let regions = Self.masks.reduce(0) { $0 + ConnectedComponents.label($1, width: p.width, height: p.height).count }
+        #expect(regions == p.regions, "8-connected regions")
+    }
+
+    @Test func bootstrapIntervalHoldsTheEstimateAndNarrowsWithMoreImages() {
+        var generator = SplitMix64(seed: 3)
+        func sample(_ n: Int) -> ([Float], [Bool]) {
+            let labels = (0..<n).map { $0 % 3 == 0 }
+            let scores = labels.map { Float(Double(generator.next() % 1000) / 1000) + ($0 ? 0.3 : 0) }
+            return (scores, labels)
+        }
+        let (s1, l1) = sample(60), (s2, l2) = sample(600)
+        let small = ImageAUROC.bootstrapInterval(scores: s1, labels: l1, resamples: 400, seed: 1)
+        let large = ImageAUROC.bootstrapInterval(scores: s2, labels: l2, resamples: 400, seed: 1)
+        #expect(small.contains(ImageAUROC.compute(scores: s1, labels: l1)))
+        #expect(large.upperBound - large.lowerBound < (small.upperBound - small.lowerBound) * 0.6)
+        #expect(ImageAUROC.bootstrapInterval(scores: s1, labels: l1, resamples: 400, seed: 1) == small, "seeded: repeatable")
+    }
+
+    @Test func degenerateInputsAreNaNOrErrors() {
+        #expect(ImageAUROC.compute(scores: [0.1, 0.2], labels: [true, true]).isNaN)
+        #expect(throws: EngineError.self) { try PixelAUROC.compute(maps: [[0.5, .nan]], masks: [[0, 1]]) }
+        #expect(throws: EngineError.self) { try PixelAUROC.compute(maps: [[0.5]], masks: [[0, 1]]) }
+    }
+}
