@@ -6,7 +6,8 @@ import Testing
 @Suite struct MetricTests {
     struct Ranking: Decodable { var name: String; var labels: [Bool]; var scores: [Double]; var auroc: Double; var averagePrecision: Double; var f1Max: Double }
     struct Pixel: Decodable { var width: Int; var height: Int; var maps: [[Double]]; var masks: [[Int]]; var auroc: Double; var averagePrecision: Double; var f1Max: Double; var aupro: Double; var regions: Int }
-    struct Fixture: Decodable { var ranking: [Ranking]; var pixel: Pixel }
+    struct Evaluation: Decodable { var grid: [Double]; var upsampled: [Double]; var blurred: [Double]; var mask: [Int]; var maskNearest: [Int] }
+    struct Fixture: Decodable { var ranking: [Ranking]; var pixel: Pixel; var evaluation: Evaluation }
 
     static let fixture: Fixture = try! JSONDecoder().decode(Fixture.self, from: Data(contentsOf:
         Bundle.module.resourceURL!.appendingPathComponent("Fixtures/metrics/metrics.json")))
@@ -49,6 +50,18 @@ import Testing
         #expect(small.contains(ImageAUROC.compute(scores: s1, labels: l1)))
         #expect(large.upperBound - large.lowerBound < (small.upperBound - small.lowerBound) * 0.6)
         #expect(ImageAUROC.bootstrapInterval(scores: s1, labels: l1, resamples: 400, seed: 1) == small, "seeded: repeatable")
+    }
+
+    @Test func evaluationMapsMatchTorchAndScipy() {
+        let e = Self.fixture.evaluation
+        let grid = e.grid.map(Float.init)
+        let up = EvaluationMap.make(patchScores: grid, gridWidth: 7, gridHeight: 5, size: 20, sigma: 0)
+        #expect(zip(up, e.upsampled).allSatisfy { abs(Double($0) - $1) < 1e-6 }, "bilinear as F.interpolate")
+        let blurred = EvaluationMap.make(patchScores: grid, gridWidth: 7, gridHeight: 5, size: 20, sigma: 2)
+        let worst = zip(blurred, e.blurred).map { abs(Double($0) - $1) }.max()!
+        #expect(worst < 1e-5, "Gaussian blur as scipy: \(worst)")
+        let nearest = Resampling.resize(e.mask.map(Float.init), width: 13, height: 9, channels: 1, toWidth: 20, toHeight: 17, filter: .nearest)
+        #expect(nearest.map { Int($0) } == e.maskNearest, "masks resized with nearest as PIL")
     }
 
     @Test func degenerateInputsAreNaNOrErrors() {

@@ -23,7 +23,7 @@ public enum PILResize {
         }
     }
 
-    static let precisionBits = 32 - 8 - 2
+    public static let precisionBits = 32 - 8 - 2
 
     /// For each output index: the first input index and the fixed-point weights.
     public static func coefficients(inSize: Int, outSize: Int, filter: Filter) -> [(start: Int, weights: [Int32])] {
