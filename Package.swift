@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // System libraries, found through pkg-config; scripts/bootstrap installs the apt packages.
@@ -37,10 +38,10 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libpng reports errors by longjmp, which Swift cannot catch: a few lines of C hold the setjmp.
-        .target(name: "CPNGDecode", dependencies: ["CPNG"]),
+        .target(name: "CPNGCodec", dependencies: ["CPNG"]),
 
         // The numerical engine: tensors on OpenBLAS, image codecs, (later) CLIP and the detectors.
-        .target(name: "Engine", dependencies: ["CBLAS", "CJPEG", "CPNGDecode", "CZlib"],
+        .target(name: "Engine", dependencies: ["CBLAS", "CJPEG", "CPNGCodec", "CZlib", .product(name: "SwiftCSV", package: "SwiftCSV")],
                 resources: [.copy("Resources/bpe_simple_vocab_16e6.txt.gz"),
                             .copy("Resources/LICENSE-OpenAI-CLIP-MIT.txt")],
                 swiftSettings: optimisedEvenInDebug),

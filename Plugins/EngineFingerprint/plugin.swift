@@ -6,7 +6,7 @@ import PackagePlugin
 @main
 struct EngineFingerprint: BuildToolPlugin {
     /// The targets whose code can change what a chapter computes.
-    static let targets: Set<String> = ["Engine", "Figures", "Notebook", "ReportKit", "CPNGDecode"]
+    static let targets: Set<String> = ["Engine", "Figures", "Notebook", "ReportKit", "CPNGCodec"]
 
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let sources = context.package.targets

@@ -1,5 +1,5 @@
 // PNG decoding through libpng (all colour types, 1-16 bits; 16-bit kept at full precision).
-import CPNGDecode
+import CPNGCodec
 import Foundation
 
 public enum PNGCodec {
@@ -26,6 +26,27 @@ public enum PNGCodec {
             for i in 0..<count { pixels[i] = Float(decoded.pixels[i]) / 255 }
         }
         return Image(width: width, height: height, channels: channels, pixels: pixels)
+    }
+
+    /// Encodes an image as 8-bit PNG (samples in [0, 1], rounded).
+    public static func encode(_ image: Image) throws -> Data {
+        let bytes = image.pixels.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
+        var out: UnsafeMutablePointer<UInt8>? = nil
+        var size = 0
+        var message = [CChar](repeating: 0, count: 256)
+        let status = png_encode_memory(bytes, UInt32(image.width), UInt32(image.height), Int32(image.channels), 8, &out, &size, &message, message.count)
+        guard status == 0, let out else {
+            throw ImageError(path: "(PNG being written)", reason: String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        defer { png_encoded_free(out) }
+        return Data(bytes: out, count: size)
+    }
+
+    /// Writes an 8-bit PNG through a temporary file renamed into place.
+    public static func write(_ image: Image, to path: String) throws {
+        do { try encode(image).write(to: URL(fileURLWithPath: path), options: .atomic) }
+        catch let error as ImageError { throw ImageError(path: path, reason: error.reason) }
+        catch { throw ImageError(path: path, reason: "cannot be written (\(error.localizedDescription))") }
     }
 
     static func isPNG(_ data: Data) -> Bool {

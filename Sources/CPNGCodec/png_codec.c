@@ -1,5 +1,5 @@
-// libpng's classic API with setjmp-based error handling; Swift calls the two entry points.
-#include "png_decode.h"
+// libpng's classic API with setjmp-based error handling, for decoding and encoding.
+#include "png_codec.h"
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -103,3 +103,64 @@ void png_decoded_free(png_decoded *image) {
     free(image->pixels);
     image->pixels = NULL;
 }
+
+typedef struct {
+    uint8_t *data;
+    size_t size;
+    size_t capacity;
+    int failed;
+} writer_state;
+
+static void on_write(png_structp png, png_bytep data, png_size_t length) {
+    writer_state *state = (writer_state *)png_get_io_ptr(png);
+    if (state->size + length > state->capacity) {
+        size_t capacity = state->capacity ? state->capacity * 2 : 4096;
+        while (capacity < state->size + length) capacity *= 2;
+        uint8_t *grown = (uint8_t *)realloc(state->data, capacity);
+        if (!grown) { png_error(png, "out of memory"); }
+        state->data = grown;
+        state->capacity = capacity;
+    }
+    memcpy(state->data + state->size, data, length);
+    state->size += length;
+}
+
+static void on_flush(png_structp png) { (void)png; }
+
+int png_encode_memory(const uint8_t *pixels, uint32_t width, uint32_t height, int channels, int bitDepth,
+                      uint8_t **out, size_t *outSize, char *error, size_t errorCapacity) {
+    static const int types[] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGBA};
+    *out = NULL; *outSize = 0;
+    if (channels < 1 || channels > 4 || (bitDepth != 8 && bitDepth != 16) || width == 0 || height == 0) {
+        snprintf(error, errorCapacity, "unsupported PNG shape %ux%ux%d at %d bits", width, height, channels, bitDepth);
+        return 1;
+    }
+    reader_state errors = { NULL, 0, 0, error, errorCapacity };
+    writer_state state = { NULL, 0, 0, 0 };
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &errors, on_error, on_warning);
+    if (!png) { snprintf(error, errorCapacity, "out of memory"); return 1; }
+    png_infop info = png_create_info_struct(png);
+    if (!info) { png_destroy_write_struct(&png, NULL); snprintf(error, errorCapacity, "out of memory"); return 1; }
+    if (setjmp(png_jmpbuf(png))) {
+        free(state.data);
+        png_destroy_write_struct(&png, &info);
+        return 1;
+    }
+    png_set_write_fn(png, &state, on_write, on_flush);
+    png_set_IHDR(png, info, width, height, bitDepth, types[channels], PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    if (bitDepth == 16) {
+        uint16_t probe = 1;
+        if (*(uint8_t *)&probe == 1) png_set_swap(png);
+    }
+    size_t rowBytes = (size_t)width * channels * (bitDepth / 8);
+    for (uint32_t y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(pixels + (size_t)y * rowBytes));
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    *out = state.data;
+    *outSize = state.size;
+    return 0;
+}
+
+void png_encoded_free(uint8_t *buffer) { free(buffer); }

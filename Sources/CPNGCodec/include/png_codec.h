@@ -1,5 +1,5 @@
-#ifndef PNG_DECODE_H
-#define PNG_DECODE_H
+#ifndef PNG_CODEC_H
+#define PNG_CODEC_H
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,5 +19,11 @@ void png_decoded_free(png_decoded *image);
 
 /// Reads only the header: width, height, channels and bit depth as png_decode_memory would return.
 int png_read_header(const uint8_t *data, size_t size, png_decoded *out, char *error, size_t errorCapacity);
+
+/// Encodes 8-bit (or 16-bit, host order) samples of 1-4 channels as PNG into a malloc'd buffer.
+/// Returns 0 on success; free *out with png_encoded_free.
+int png_encode_memory(const uint8_t *pixels, uint32_t width, uint32_t height, int channels, int bitDepth,
+                      uint8_t **out, size_t *outSize, char *error, size_t errorCapacity);
+void png_encoded_free(uint8_t *buffer);
 
 #endif
