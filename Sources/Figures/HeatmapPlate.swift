@@ -68,7 +68,7 @@ public struct HeatmapPlate: Drawing {
             }
             canvas.raster(rgb, width: panel.width, height: panel.height, into: x, y, panelSize, panelSize, smooth: true)
             if let mask = panel.mask {
-                drawContour(mask, width: panel.width, height: panel.height, on: canvas, x: x, y: y)
+                drawContour(mask, width: panel.width, height: panel.height, on: canvas, x: x, y: y, side: panelSize, color: .white)
             }
             canvas.stroke(rect: x, y, panelSize, panelSize, .axis, width: 0.5)
         }
@@ -76,16 +76,16 @@ public struct HeatmapPlate: Drawing {
     }
 
     /// The mask's boundary: every pixel edge between a defect pixel and a normal one.
-    func drawContour(_ mask: [Float], width: Int, height: Int, on canvas: Canvas, x: Double, y: Double) {
-        let sx = panelSize / Double(width), sy = panelSize / Double(height)
+    func drawContour(_ mask: [Float], width: Int, height: Int, on canvas: Canvas, x: Double, y: Double, side: Double, color: Color) {
+        let sx = side / Double(width), sy = side / Double(height)
         func inside(_ c: Int, _ r: Int) -> Bool { c >= 0 && r >= 0 && c < width && r < height && mask[r * width + c] != 0 }
         for r in 0..<height {
             for c in 0..<width where inside(c, r) {
                 let left = x + Double(c) * sx, top = y + Double(r) * sy
-                if !inside(c - 1, r) { canvas.line(from: (left, top), to: (left, top + sy), .white, width: 1.5) }
-                if !inside(c + 1, r) { canvas.line(from: (left + sx, top), to: (left + sx, top + sy), .white, width: 1.5) }
-                if !inside(c, r - 1) { canvas.line(from: (left, top), to: (left + sx, top), .white, width: 1.5) }
-                if !inside(c, r + 1) { canvas.line(from: (left, top + sy), to: (left + sx, top + sy), .white, width: 1.5) }
+                if !inside(c - 1, r) { canvas.line(from: (left, top), to: (left, top + sy), color, width: 1.5) }
+                if !inside(c + 1, r) { canvas.line(from: (left + sx, top), to: (left + sx, top + sy), color, width: 1.5) }
+                if !inside(c, r - 1) { canvas.line(from: (left, top), to: (left + sx, top), color, width: 1.5) }
+                if !inside(c, r + 1) { canvas.line(from: (left, top + sy), to: (left + sx, top + sy), color, width: 1.5) }
             }
         }
     }

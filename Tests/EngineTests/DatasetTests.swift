@@ -83,6 +83,20 @@ import Testing
         #expect(report[0].problems.isEmpty && report[0].testDefective == ["bad": 1])
     }
 
+    @Test func restructuredVisAReadsLikeMVTec() throws {
+        let root = NSTemporaryDirectory() + "visa-mvtec-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Self.png("\(root)/pcb1/train/good/0000.JPG")
+        try Self.png("\(root)/pcb1/test/good/0001.JPG")
+        try Self.png("\(root)/pcb1/test/bad/0002.JPG")
+        try Self.png("\(root)/pcb1/ground_truth/bad/0002.png", channels: 1, value: 1)   // visa_pytorch names masks after the image
+        try Self.png("\(root)/notaclass/train/good/0.png")
+        let dataset = try AnomalyDataset(kind: .visa, root: root)
+        #expect(try dataset.classes() == ["pcb1"], "only VisA's classes")
+        let pcb1 = try dataset.load("pcb1")
+        #expect(pcb1.test.first { $0.isDefective }?.mask == "\(root)/pcb1/ground_truth/bad/0002.png")
+    }
+
     @Test func shotsAreDeterministicFromTheSeed() throws {
         let train = (0..<300).map { AnomalySample(path: String(format: "/d/train/good/%03d.png", $0), defect: "good", mask: nil) }
         let a = try ShotSelection.seeded(train.shuffled(), k: 4, seed: 9), b = try ShotSelection.seeded(train, k: 4, seed: 9)

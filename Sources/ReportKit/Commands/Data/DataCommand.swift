@@ -4,6 +4,6 @@ import ArgumentParser
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "Check a dataset copy (MVTec AD, VisA, or your own folder in MVTec layout).",
-        subcommands: [DataCheckCommand.self])
+        abstract: "Check a dataset copy (MVTec AD, VisA, or your own folder in MVTec layout), or write the synthetic benchmark.",
+        subcommands: [DataCheckCommand.self, DataSynthCommand.self, DataSheetCommand.self])
 }
