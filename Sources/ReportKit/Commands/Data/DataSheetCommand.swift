@@ -11,24 +11,20 @@ struct DataSheetCommand: ParsableCommand {
     @Option(help: "The PNG (or SVG, PDF) to write.")
     var out: String
 
-    @Option(help: "Seed of the benchmark.")
-    var seed: UInt64 = 0
-
-    @Option(help: "Image side in pixels.")
-    var size = 256
+    @OptionGroup var synthetic: SyntheticOptions
 
     func run() throws {
-        let benchmark = SyntheticBenchmark(seed: seed, size: size)
+        let benchmark = synthetic.benchmark
         let rows = SyntheticProduct.allCases.map { product -> ImageGrid.Row in
             var panels = [HeatmapPanel(title: "normal", image: benchmark.sample(product, split: 1, index: 0, defect: nil).image.pixels,
-                                       width: size, height: size)]
+                                       width: synthetic.size, height: synthetic.size)]
             for kind in DefectKind.allCases {
                 let s = benchmark.sample(product, split: 2 + UInt64(DefectKind.allCases.firstIndex(of: kind)!), index: 0, defect: kind)
-                panels.append(HeatmapPanel(title: kind.rawValue, image: s.image.pixels, width: size, height: size, mask: s.mask))
+                panels.append(HeatmapPanel(title: kind.rawValue, image: s.image.pixels, width: synthetic.size, height: synthetic.size, mask: s.mask))
             }
             return ImageGrid.Row(title: product.rawValue, panels: panels)
         }
-        try FigureWriter.write(ImageGrid(title: "Synthetic benchmark, seed \(seed): defect masks outlined in cyan", rows: rows), to: out, scale: 1.5)
+        try FigureWriter.write(ImageGrid(title: "Synthetic benchmark, seed \(synthetic.seed): defect masks outlined in cyan", rows: rows), to: out, scale: 1.5)
         printError("wrote \(out)")
     }
 }

@@ -10,21 +10,13 @@ struct DataSynthCommand: ParsableCommand {
     @Option(help: "A new (or empty) folder to write into.")
     var out: String
 
-    @Option(help: "Seed: the same seed writes the same images.")
-    var seed: UInt64 = 0
-
-    @Option(help: "Image side in pixels.")
-    var size = 256
+    @OptionGroup var synthetic: SyntheticOptions
 
     @Flag(help: "Also score a 1-shot raw-pixel patch memory on it (the difficulty calibration) and print it.")
     var calibrate = false
 
-    func validate() throws {
-        if size < 64 || size > 1024 { throw ValidationError("--size must be 64...1024") }
-    }
-
     func run() throws {
-        let benchmark = SyntheticBenchmark(seed: seed, size: size)
+        let benchmark = synthetic.benchmark
         let start = Date()
         do { try benchmark.write(to: out) } catch let error as EngineError {
             printError("report data synth: \(error.description)")
@@ -34,7 +26,7 @@ struct DataSynthCommand: ParsableCommand {
         guard calibrate else { return }
         var rows: [CalibrationRow] = []
         for split in benchmark.allSplits() {
-            rows.append(try SyntheticCalibration.rawPatchMemory(split, size: size))
+            rows.append(try SyntheticCalibration.rawPatchMemory(split, size: synthetic.size))
         }
         for r in rows {
             print(r.product.padding(toLength: 9, withPad: " ", startingAt: 0) + String(format: "pixel AUROC %.3f  image AUROC %.3f  defect area %.1f%%  ", r.pixelAUROC, r.imageAUROC, r.defectAreaPercent)
