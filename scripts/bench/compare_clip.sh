@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Our CLIP against open_clip in PyTorch, on the same random ViT-B-16-plus-240, in one session.
 #   scripts/bench/compare_clip.sh [PYTHON]     (PYTHON: a venv with open_clip_torch and safetensors)
-# Makes the weights if needed (not committed: 830 MB), builds the release binary, runs both twice.
+# Makes the weights if needed (not committed: 830 MB), builds the release binary, runs both ROUNDS times (2).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python=${1:-/tmp/clipvenv/bin/python}
 weights=${WEIGHTS:-/tmp/vitb16plus.safetensors}
 [ -f "$weights" ] || "$python" scripts/bench/pytorch_clip.py --save "$weights"
 swift build -c release --product report >/dev/null
-for round in 1 2; do
+for round in $(seq 1 "${ROUNDS:-2}"); do
   ours=$(.build/release/report bench clip --weights "$weights" --json 2>/dev/null)
   theirs=$("$python" scripts/bench/pytorch_clip.py --json 2>/dev/null)
   "$python" - "$ours" "$theirs" "$round" <<'PY'
