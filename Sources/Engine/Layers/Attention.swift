@@ -38,3 +38,33 @@ public enum Attention {
         BLAS.sgemm(scores, v, out + h * d, m: T, n: d, k: T, ldb: 3 * C, ldc: C, parallel: false)
     }
 }
+
+extension Attention {
+    /// Gradient of one ordinary head of one sequence, single-threaded.
+    /// probs (T,T): the softmax kept from the forward pass; datt (T,C): the gradient of the attention
+    /// output (before the out-projection); dqkv (T,3C) receives dQ | dK | dV for this head's columns.
+    /// `scratch` has room for T*T floats.
+    @inlinable
+    public static func backwardHead(_ h: Int, dqkv: UnsafeMutablePointer<Float>, datt: UnsafePointer<Float>,
+                                    qkv: UnsafePointer<Float>, probs: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                                    tokens T: Int, width C: Int, heads H: Int) {
+        let d = C / H
+        let scale = 1 / Float(d).squareRoot()
+        let q = qkv + h * d, k = qkv + C + h * d, v = qkv + 2 * C + h * d
+        let dq = dqkv + h * d, dk = dqkv + C + h * d, dv = dqkv + 2 * C + h * d
+        let dout = datt + h * d
+        // out = P V: dP (T,T) = dout V^T; dV (T,d) = P^T dout
+        BLAS.sgemm(dout, v, transposeB: true, scratch, m: T, n: T, k: d, lda: C, ldb: 3 * C, ldc: T, parallel: false)
+        BLAS.sgemm(probs, transposeA: true, dout, dv, m: T, n: d, k: T, lda: T, ldb: C, ldc: 3 * C, parallel: false)
+        // softmax: dS = P (dP - rowsum(dP P)); masked entries have P = 0, so dS = 0 there too.
+        for r in 0..<T {
+            let p = probs + r * T, dp = scratch + r * T
+            var dot: Float = 0
+            for c in 0..<T { dot += dp[c] * p[c] }
+            for c in 0..<T { dp[c] = p[c] * (dp[c] - dot) }
+        }
+        // S = scale Q K^T: dQ = scale dS K; dK = scale dS^T Q
+        BLAS.sgemm(scratch, k, dq, m: T, n: d, k: T, alpha: scale, lda: T, ldb: 3 * C, ldc: 3 * C, parallel: false)
+        BLAS.sgemm(scratch, transposeA: true, q, dk, m: T, n: d, k: T, alpha: scale, lda: T, ldb: 3 * C, ldc: 3 * C, parallel: false)
+    }
+}

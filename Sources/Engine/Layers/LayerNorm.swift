@@ -21,3 +21,34 @@ public enum LayerNorm {
         }
     }
 }
+
+extension LayerNorm {
+    /// dinp (R,C) += gradient through the normalisation, from dout (R,C); weights frozen, so no
+    /// dweight or dbias. Recomputes mean and rstd from `inp` (cheaper than keeping them).
+    @inlinable
+    public static func backward(_ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>,
+                                _ weight: UnsafePointer<Float>, rows: Int, cols: Int, eps: Float = 1e-5) {
+        Parallel.chunks(rows, minimumChunk: max(1, 4096 / max(cols, 1))) { range in
+            for r in range {
+                let x = inp + r * cols, dy = dout + r * cols, dx = dinp + r * cols
+                var sum: Float = 0
+                for c in 0..<cols { sum += x[c] }
+                let mean = sum / Float(cols)
+                var sq: Float = 0
+                for c in 0..<cols { let d = x[c] - mean; sq += d * d }
+                let rstd = 1 / (sq / Float(cols) + eps).squareRoot()
+                // dx = rstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)), dxhat = dy w
+                var meanDxhat: Float = 0, meanDxhatXhat: Float = 0
+                for c in 0..<cols {
+                    let dxhat = dy[c] * weight[c], xhat = (x[c] - mean) * rstd
+                    meanDxhat += dxhat; meanDxhatXhat += dxhat * xhat
+                }
+                meanDxhat /= Float(cols); meanDxhatXhat /= Float(cols)
+                for c in 0..<cols {
+                    let dxhat = dy[c] * weight[c], xhat = (x[c] - mean) * rstd
+                    dx[c] += rstd * (dxhat - meanDxhat - xhat * meanDxhatXhat)
+                }
+            }
+        }
+    }
+}

@@ -36,6 +36,16 @@ public enum Elementwise {
         }
     }
 
+    /// du = dg * act'(u) over `count` values: the MLP activation's backward pass.
+    @inlinable
+    public static func activationBackward(_ du: UnsafeMutablePointer<Float>, _ dg: UnsafePointer<Float>, _ u: UnsafePointer<Float>,
+                                          count: Int, quick: Bool) {
+        Parallel.chunks(count) { range in
+            if quick { for i in range { du[i] = dg[i] * FastMath.quickGELUDerivative(u[i]) } }
+            else { for i in range { du[i] = dg[i] * FastMath.geluDerivative(u[i]) } }
+        }
+    }
+
     /// Row-wise softmax in place, single-threaded (it runs inside a per-head task); with `causal`,
     /// entries right of the diagonal become 0.
     @inlinable
@@ -103,6 +113,19 @@ public enum FastMath {
     /// GELU(x) = x/2 (1 + erf(x / sqrt 2)), torch.nn.GELU's exact form.
     @inlinable @inline(__always)
     public static func gelu(_ x: Float) -> Float { 0.5 * x * (1 + erf(x * 0.707_106_781)) }
+
+    /// d GELU / dx = (1 + erf(x / sqrt 2)) / 2 + x exp(-x^2 / 2) / sqrt(2 pi).
+    @inlinable @inline(__always)
+    public static func geluDerivative(_ x: Float) -> Float {
+        0.5 * (1 + erf(x * 0.707_106_781)) + x * exp(-0.5 * x * x) * 0.398_942_28
+    }
+
+    /// d QuickGELU / dx = s + 1.702 x s (1 - s), s = sigmoid(1.702 x).
+    @inlinable @inline(__always)
+    public static func quickGELUDerivative(_ x: Float) -> Float {
+        let s = 1 / (1 + exp(-1.702 * x))
+        return s + 1.702 * x * s * (1 - s)
+    }
 
     /// x sigmoid(1.702 x): OpenAI's QuickGELU.
     @inlinable @inline(__always)
