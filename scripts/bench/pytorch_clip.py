@@ -4,7 +4,8 @@
     /tmp/clipvenv/bin/python scripts/bench/pytorch_clip.py --json                                # time PyTorch
 
 Times what `report bench clip` times: images/s at batch 1 and 8, text prompts/s (32 prompts of
-77 tokens, padded as open_clip runs them), and peak memory.
+77 tokens, padded as open_clip runs them), one prompt-learning step (forward and backward through the
+text tower, 32 prompts, 4 context vectors), and peak memory.
 """
 import argparse
 import json
@@ -50,11 +51,28 @@ prompts = tokenizer([f"a photo of a damaged object number {i}." for i in range(3
 t1 = best(lambda: model.encode_image(one), args.repeats)
 t8 = best(lambda: model.encode_image(eight), args.repeats)
 tt = best(lambda: model.encode_text(prompts), args.repeats)
+
+
+def prompt_step():
+    # PromptAD's shape: 32 prompts of 77 tokens, 4 learnable context vectors in place of positions 1..4.
+    ctx = (torch.randn(4, model.token_embedding.weight.shape[1]) * 0.02).requires_grad_(True)
+    with torch.enable_grad():
+        x = model.token_embedding(prompts).detach()
+        x = torch.cat([x[:, :1], ctx.unsqueeze(0).expand(x.shape[0], -1, -1), x[:, 5:]], dim=1)
+        x = x + model.positional_embedding
+        x = model.transformer(x, attn_mask=model.attn_mask)
+        x = model.ln_final(x)
+        feats = x[torch.arange(x.shape[0]), prompts.argmax(dim=-1)] @ model.text_projection
+        feats.sum().backward()
+
+
+ts = best(prompt_step, args.repeats)
 result = {
     "engine": f"PyTorch {torch.__version__}, open_clip {open_clip.__version__}, {torch.get_num_threads()} threads",
     "batch1ImagesPerSecond": 1 / t1,
     "batch8ImagesPerSecond": 8 / t8,
     "textPromptsPerSecond": 32 / tt,
+    "promptStepSeconds": ts,
     "peakRSSBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
 }
 print(json.dumps(result) if args.json else "\n".join(f"{k}: {v}" for k, v in result.items()))

@@ -5,6 +5,8 @@ public struct CLIPBenchmarkResult: Codable, Sendable {
     public var batch1ImagesPerSecond: Double
     public var batch8ImagesPerSecond: Double
     public var textPromptsPerSecond: Double
+    /// One prompt-learning step: forward and backward through the text tower, 32 prompts, 4 learnable context vectors.
+    public var promptStepSeconds: Double
     public var peakRSSBytes: Int
     /// Multiply-add work of one image forward, counted from the architecture (2 flops per multiply-add).
     public var visionGFLOPPerImage: Double
@@ -42,6 +44,8 @@ public enum CLIPBenchmark {
         progress("32 text prompts")
         let prompts = try (0..<32).map { TextTransformer.Prompt(tokens: try model.tokens("a photo of a damaged object number \($0).")) }
         let tt = try bestTime(repeats) { _ = try model.text.forward(prompts) }
+        progress("prompt-learning step")
+        let stepSeconds = try bestTime(repeats) { try promptLearningStep(model) }
         progress("sgemm peak")
         // The machine's rate: the best of two sizes, five runs each (one short run reads low on a busy machine).
         let peak = [1024, 2048].map { MatmulBenchmark.sgemm(size: $0, repeats: 5).gflopPerSecond }.max()!
@@ -50,9 +54,26 @@ public enum CLIPBenchmark {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return CLIPBenchmarkResult(batch1ImagesPerSecond: 1 / t1, batch8ImagesPerSecond: 8 / t8, textPromptsPerSecond: 32 / tt,
+                                   promptStepSeconds: stepSeconds,
                                    peakRSSBytes: Int(usage.ru_maxrss) * 1024, visionGFLOPPerImage: flops / 1e9,
                                    batch8GFLOPPerSecond: achieved, sgemmPeakGFLOPPerSecond: peak,
                                    fractionOfSgemmPeak: achieved / peak, loadSeconds: loadSeconds)
+    }
+
+    /// PromptAD's shape of step: "[C1..C4] {state} {class}." prompts, context vectors replacing
+    /// the four placeholder embeddings, gradient of a loss on the 32 features back to them.
+    static func promptLearningStep(_ model: CLIPModel) throws {
+        let C = model.configuration.text.width, E = model.configuration.embedDimension
+        let states = ["damaged", "flawed", "abnormal", "imperfect", "blemished", "with flaw", "with defect", "with damage"]
+        var prompts: [TextTransformer.Prompt] = []
+        for i in 0..<32 {
+            let tokens = try model.tokens("x x x x \(states[i % states.count]) bottle number \(i / 8).")
+            var replacements: [Int: [Float]] = [:]
+            for p in 1...4 { replacements[p] = [Float](repeating: 0.01 * Float(p), count: C) }
+            prompts.append(.init(tokens: tokens, replacements: replacements))
+        }
+        let (_, tape) = try model.text.forwardTaped(prompts)
+        _ = model.text.backward(tape, featureGradients: [[Float]](repeating: [Float](repeating: 0.01, count: E), count: 32))
     }
 
     static func bestTime(_ repeats: Int, _ body: () throws -> Void) throws -> Double {

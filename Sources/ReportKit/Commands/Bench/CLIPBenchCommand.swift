@@ -33,6 +33,7 @@ struct CLIPBenchCommand: ParsableCommand {
         print(String(format: "images/s, batch 1:   %.2f", result.batch1ImagesPerSecond))
         print(String(format: "images/s, batch 8:   %.2f", result.batch8ImagesPerSecond))
         print(String(format: "text prompts/s:      %.1f", result.textPromptsPerSecond))
+        print(String(format: "prompt-learning step: %.3f s (32 prompts, 4 context vectors, forward and backward)", result.promptStepSeconds))
         print(String(format: "peak memory:         %.0f MB", Double(result.peakRSSBytes) / 1e6))
         print(String(format: "vision work:         %.1f GFLOP/image, %.1f GFLOP/s at batch 8 = %.0f%% of sgemm's %.1f GFLOP/s",
                      result.visionGFLOPPerImage, result.batch8GFLOPPerSecond, result.fractionOfSgemmPeak * 100, result.sgemmPeakGFLOPPerSecond))
