@@ -31,33 +31,9 @@ public final class TextTransformer: @unchecked Sendable {
     public func forward(_ prompts: [Prompt]) throws -> [[Float]] {
         let t = configuration.text
         let C = t.width
-        var sequences: [(start: Int, length: Int)] = []
-        for (i, prompt) in prompts.enumerated() {
-            guard !prompt.tokens.isEmpty, prompt.tokens.count <= t.contextLength else {
-                throw EngineError.invalidInput("prompt \(i): \(prompt.tokens.count) tokens, the context holds 1...\(t.contextLength)")
-            }
-            if let bad = prompt.tokens.first(where: { $0 < 0 || $0 >= t.vocabularySize }) {
-                throw EngineError.invalidInput("prompt \(i): token id \(bad) outside the vocabulary of \(t.vocabularySize)")
-            }
-            for (position, vector) in prompt.replacements where position < 0 || position >= prompt.tokens.count || vector.count != C {
-                throw EngineError.invalidInput("prompt \(i): replacement at \(position) must be inside the prompt and have \(C) values")
-            }
-            sequences.append((start: sequences.last.map { $0.start + $0.length } ?? 0, length: prompt.endOfText + 1))
-        }
         guard !prompts.isEmpty else { return [] }
+        var (x, sequences) = try embed(prompts)
         let R = sequences.last!.start + sequences.last!.length
-        var x = [Float](repeating: 0, count: R * C)
-        for (prompt, s) in zip(prompts, sequences) {
-            for position in 0..<s.length {
-                let row = (s.start + position) * C
-                if let vector = prompt.replacements[position] {
-                    for c in 0..<C { x[row + c] = vector[c] + positional[position * C + c] }
-                } else {
-                    let token = prompt.tokens[position] * C
-                    for c in 0..<C { x[row + c] = tokenEmbedding[token + c] + positional[position * C + c] }
-                }
-            }
-        }
         let workspace = BlockWorkspace(rows: R, width: C, mlpWidth: t.mlpWidth, longest: sequences.map(\.length).max()!)
         for block in blocks {
             x.withUnsafeMutableBufferPointer { xs in
@@ -80,5 +56,41 @@ public final class TextTransformer: @unchecked Sendable {
     public func embedding(of token: Int) -> [Float] {
         let C = configuration.text.width
         return Array(tokenEmbedding[(token * C)..<((token + 1) * C)])
+    }
+}
+
+extension TextTransformer {
+    /// x0 (R, C): token embeddings (or replacements) plus positions, each prompt to its end-of-text token.
+    func embed(_ prompts: [Prompt]) throws -> (rows: [Float], sequences: [(start: Int, length: Int)]) {
+        let t = configuration.text
+        let C = t.width
+        var sequences: [(start: Int, length: Int)] = []
+        for (i, prompt) in prompts.enumerated() {
+            guard !prompt.tokens.isEmpty, prompt.tokens.count <= t.contextLength else {
+                throw EngineError.invalidInput("prompt \(i): \(prompt.tokens.count) tokens, the context holds 1...\(t.contextLength)")
+            }
+            if let bad = prompt.tokens.first(where: { $0 < 0 || $0 >= t.vocabularySize }) {
+                throw EngineError.invalidInput("prompt \(i): token id \(bad) outside the vocabulary of \(t.vocabularySize)")
+            }
+            for (position, vector) in prompt.replacements where position < 0 || position >= prompt.tokens.count || vector.count != C {
+                throw EngineError.invalidInput("prompt \(i): replacement at \(position) must be inside the prompt and have \(C) values")
+            }
+            sequences.append((start: sequences.last.map { $0.start + $0.length } ?? 0, length: prompt.endOfText + 1))
+        }
+        guard !prompts.isEmpty else { throw EngineError.invalidInput("no prompts") }
+        let R = sequences.last!.start + sequences.last!.length
+        var x = [Float](repeating: 0, count: R * C)
+        for (prompt, s) in zip(prompts, sequences) {
+            for position in 0..<s.length {
+                let row = (s.start + position) * C
+                if let vector = prompt.replacements[position] {
+                    for c in 0..<C { x[row + c] = vector[c] + positional[position * C + c] }
+                } else {
+                    let token = prompt.tokens[position] * C
+                    for c in 0..<C { x[row + c] = tokenEmbedding[token + c] + positional[position * C + c] }
+                }
+            }
+        }
+        return (x, sequences)
     }
 }

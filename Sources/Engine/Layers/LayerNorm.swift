@@ -2,6 +2,17 @@
 import Foundation
 
 public enum LayerNorm {
+    /// Mean and 1 / sqrt(variance + eps) of one row (biased variance, as torch).
+    @inlinable @inline(__always)
+    public static func statistics(_ x: UnsafePointer<Float>, cols: Int, eps: Float) -> (mean: Float, rstd: Float) {
+        var sum: Float = 0
+        for c in 0..<cols { sum += x[c] }
+        let mean = sum / Float(cols)
+        var sq: Float = 0
+        for c in 0..<cols { let d = x[c] - mean; sq += d * d }
+        return (mean, 1 / (sq / Float(cols) + eps).squareRoot())
+    }
+
     /// out (R,C) = (inp - mean) / sqrt(var + eps) * weight + bias, row by row. `out` may be `inp`.
     @inlinable
     public static func forward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>,
@@ -10,12 +21,7 @@ public enum LayerNorm {
         Parallel.chunks(rows, minimumChunk: max(1, 4096 / max(cols, 1))) { range in
             for r in range {
                 let x = inp + r * cols, y = out + r * cols
-                var sum: Float = 0
-                for c in 0..<cols { sum += x[c] }
-                let mean = sum / Float(cols)
-                var sq: Float = 0
-                for c in 0..<cols { let d = x[c] - mean; sq += d * d }
-                let rstd = 1 / (sq / Float(cols) + eps).squareRoot()
+                let (mean, rstd) = statistics(x, cols: cols, eps: eps)
                 for c in 0..<cols { y[c] = (x[c] - mean) * rstd * weight[c] + bias[c] }
             }
         }
@@ -31,12 +37,7 @@ extension LayerNorm {
         Parallel.chunks(rows, minimumChunk: max(1, 4096 / max(cols, 1))) { range in
             for r in range {
                 let x = inp + r * cols, dy = dout + r * cols, dx = dinp + r * cols
-                var sum: Float = 0
-                for c in 0..<cols { sum += x[c] }
-                let mean = sum / Float(cols)
-                var sq: Float = 0
-                for c in 0..<cols { let d = x[c] - mean; sq += d * d }
-                let rstd = 1 / (sq / Float(cols) + eps).squareRoot()
+                let (mean, rstd) = statistics(x, cols: cols, eps: eps)
                 // dx = rstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)), dxhat = dy w
                 var meanDxhat: Float = 0, meanDxhatXhat: Float = 0
                 for c in 0..<cols {
