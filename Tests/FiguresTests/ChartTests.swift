@@ -45,3 +45,25 @@ import Testing
         #expect(Double(blue) / Double(orange) > 1.4)
     }
 }
+
+@Suite struct CurveTests {
+    @Test func rocCurveDrawsItsCurveAboveTheChanceDiagonal() throws {
+        let plot = LinePlot.roc(title: "ROC", curves: [("DevPrompt", [0, 0.1, 0.3, 1], [0, 0.7, 0.9, 1])], size: (200, 200))
+        #expect(plot.diagonal && plot.xRange == 0...1 && plot.yRange == 0...1)
+        let path = NSTemporaryDirectory() + "roc-\(UUID().uuidString).png"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try FigureWriter.write(plot, to: path, scale: 1)
+        let surface = try #require(cairo_image_surface_create_from_png(path))
+        defer { cairo_surface_destroy(surface) }
+        let stride = Int(cairo_image_surface_get_stride(surface)), data = cairo_image_surface_get_data(surface)!
+        var blueAboveDiagonal = 0, blueBelow = 0
+        for y in 0..<200 { for x in 0..<200 {
+            let p = (data + y * stride + x * 4).withMemoryRebound(to: UInt32.self, capacity: 1) { $0.pointee } & 0xFFFFFF
+            guard p == 0x0072B2 else { continue }
+            // Plot area: x 60...184, y 36...154 (bottom = 0); above the diagonal means higher TPR than FPR.
+            let fpr = Double(x - 60) / 124, tpr = Double(154 - y) / 118
+            if tpr > fpr + 0.05 { blueAboveDiagonal += 1 } else if tpr < fpr - 0.05 { blueBelow += 1 }
+        } }
+        #expect(blueAboveDiagonal > 50 && blueBelow == 0, "curve pixels above the diagonal: \(blueAboveDiagonal), below: \(blueBelow)")
+    }
+}
