@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries, found through pkg-config; scripts/bootstrap installs the apt packages.
@@ -41,7 +42,8 @@ let package = Package(
         .target(name: "CPNGCodec", dependencies: ["CPNG"]),
 
         // The numerical engine: tensors on OpenBLAS, image codecs, (later) CLIP and the detectors.
-        .target(name: "Engine", dependencies: ["CBLAS", "CJPEG", "CPNGCodec", "CZlib", .product(name: "SwiftCSV", package: "SwiftCSV")],
+        .target(name: "Engine", dependencies: ["CBLAS", "CJPEG", "CPNGCodec", "CZlib", .product(name: "SwiftCSV", package: "SwiftCSV"),
+                                             .product(name: "Crypto", package: "swift-crypto")],
                 resources: [.copy("Resources/bpe_simple_vocab_16e6.txt.gz"),
                             .copy("Resources/LICENSE-OpenAI-CLIP-MIT.txt")],
                 swiftSettings: optimisedEvenInDebug),

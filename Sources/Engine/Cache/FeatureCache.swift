@@ -1,0 +1,128 @@
+// Frozen backbone features on disk, content-addressed (SHA-256 of the model's identity, the
+// preprocessing and the image file's bytes) and checksummed (SHA-256 of the payload, checked on
+// every read: a damaged entry is dropped and recomputed). Written through a temporary file and a
+// rename, so a crash never leaves half an entry.
+import Crypto
+import Foundation
+
+public struct FeatureCache: Sendable {
+    public let directory: URL
+    static let magic = Array("DPFEAT1\n".utf8)
+
+    public init(directory: URL) { self.directory = directory }
+
+    /// The key of a file's features: what could change them, hashed with the file's bytes.
+    public static func key(file path: String, model: String, preprocessing: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw EngineError.unreadable(path, "no such file") }
+        var hasher = SHA256()
+        hasher.update(data: Data("model=\(model)\npreprocessing=\(preprocessing)\n".utf8))
+        hasher.update(data: data)
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    func url(_ key: String) -> URL {
+        directory.appendingPathComponent(String(key.prefix(2))).appendingPathComponent(key + ".features")
+    }
+
+    /// Named arrays stored under `key`, or nil when absent or damaged (a damaged entry is removed).
+    public func load(_ key: String) -> [String: [Float]]? {
+        let url = url(key)
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        guard let arrays = Self.decode(data) else {
+            try? FileManager.default.removeItem(at: url)
+            return nil
+        }
+        return arrays
+    }
+
+    public func store(_ arrays: [String: [Float]], key: String) throws {
+        let url = url(key)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(key).\(getpid()).part")
+        do {
+            try Self.encode(arrays).write(to: temporary)
+            if rename(temporary.path, url.path) != 0 { throw EngineError.corrupt(url.path, "cannot move the entry into place") }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    /// The cached arrays, or `compute()`'s, stored for next time.
+    public func value(_ key: String, compute: () throws -> [String: [Float]]) throws -> (arrays: [String: [Float]], hit: Bool) {
+        if let cached = load(key) { return (cached, true) }
+        let arrays = try compute()
+        try store(arrays, key: key)
+        return (arrays, false)
+    }
+
+    /// magic | JSON header {name: count} length (UInt32) | header | floats in name order | SHA-256 of all before it.
+    static func encode(_ arrays: [String: [Float]]) throws -> Data {
+        let names = arrays.keys.sorted()
+        let header = try JSONSerialization.data(withJSONObject: Dictionary(uniqueKeysWithValues: names.map { ($0, arrays[$0]!.count) }), options: [.sortedKeys])
+        var data = Data(magic)
+        withUnsafeBytes(of: UInt32(header.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(header)
+        for name in names { arrays[name]!.withUnsafeBytes { data.append(contentsOf: $0) } }
+        data.append(contentsOf: SHA256.hash(data: data))
+        return data
+    }
+
+    static func decode(_ data: Data) -> [String: [Float]]? {
+        let digest = SHA256.byteCount
+        guard data.count >= magic.count + 4 + digest, Array(data.prefix(magic.count)) == magic else { return nil }
+        let body = data.prefix(data.count - digest)
+        guard Data(SHA256.hash(data: body)) == data.suffix(digest) else { return nil }
+        let lengthStart = data.startIndex + magic.count
+        let headerLength = data[lengthStart..<(lengthStart + 4)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let headerStart = lengthStart + 4
+        guard headerStart + headerLength <= body.endIndex,
+              let counts = try? JSONSerialization.jsonObject(with: data[headerStart..<(headerStart + headerLength)]) as? [String: Int] else { return nil }
+        var offset = headerStart + headerLength
+        var arrays: [String: [Float]] = [:]
+        for name in counts.keys.sorted() {
+            let count = counts[name]!
+            guard offset + count * 4 <= body.endIndex else { return nil }
+            var values = [Float](repeating: 0, count: count)
+            _ = values.withUnsafeMutableBytes { data[offset..<(offset + count * 4)].copyBytes(to: $0) }
+            arrays[name] = values
+            offset += count * 4
+        }
+        return offset == body.endIndex ? arrays : nil
+    }
+}
+
+extension CLIPModel {
+    /// An identity of the weights for cache keys: path-independent (size and the first and last MiB, hashed).
+    public func weightsIdentity() throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: weights.path) else { throw EngineError.unreadable(weights.path, "no such file") }
+        defer { try? handle.close() }
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: 0)
+        var hasher = SHA256()
+        hasher.update(data: handle.readData(ofLength: 1 << 20))
+        try handle.seek(toOffset: size > (1 << 20) ? size - (1 << 20) : 0)
+        hasher.update(data: handle.readDataToEndOfFile())
+        hasher.update(data: Data("\(size)".utf8))
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The vision features of an image file, from the cache when they were computed before:
+    /// the frozen backbone never runs twice on the same image.
+    public func cachedVisionFeatures(file path: String, surgery: Bool, taps: [Int], cache: FeatureCache, identity: String) throws
+        -> (output: VisionOutput, hit: Bool) {
+        let v = configuration.vision
+        let preprocessing = "clip-bicubic-\(v.imageHeight)x\(v.imageWidth);surgery=\(surgery);taps=\(taps.sorted())"
+        let key = try FeatureCache.key(file: path, model: identity, preprocessing: preprocessing)
+        let (arrays, hit) = try cache.value(key) {
+            let output = try vision.forward([preprocess(try ImageFile.read(path))], surgery: surgery, taps: Set(taps))[0]
+            var arrays = ["embedding": output.embedding]
+            if let vv = output.valueValueTokens { arrays["vv"] = vv }
+            for (tap, values) in output.taps { arrays["tap\(tap)"] = values }
+            return arrays
+        }
+        var taps: [Int: [Float]] = [:]
+        for (name, values) in arrays where name.hasPrefix("tap") { taps[Int(name.dropFirst(3))!] = values }
+        return (VisionOutput(embedding: arrays["embedding"] ?? [], valueValueTokens: arrays["vv"], taps: taps), hit)
+    }
+}
