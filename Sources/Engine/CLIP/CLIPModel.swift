@@ -37,6 +37,13 @@ public final class CLIPModel: @unchecked Sendable {
 }
 
 public enum Vector {
+    public static func dot(_ a: [Float], _ b: [Float]) -> Float {
+        precondition(a.count == b.count, "dot: \(a.count) and \(b.count) values")
+        var sum: Float = 0
+        for i in 0..<a.count { sum += a[i] * b[i] }
+        return sum
+    }
+
     /// x / ||x||
     public static func normalized(_ x: [Float]) -> [Float] {
         let norm = x.reduce(0) { $0 + $1 * $1 }.squareRoot()
