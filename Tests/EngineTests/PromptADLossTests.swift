@@ -7,13 +7,17 @@ import Testing
         (0..<n).map { _ in let v = (0..<e).map { _ in random.normal() }; return unit ? Vector.normalized(v) : v }
     }
 
-    @Test func gradientsMatchFiniteDifferences() {
+    @Test(arguments: [false, true])
+    func gradientsMatchFiniteDifferences(_ withDeviation: Bool) {
         var random = SyntheticRandom(seed: 4)
         let E = 6
         let patches = Self.randomRows(9, E, &random, unit: true)
         let normal = Self.randomRows(1, E, &random), manual = Self.randomRows(3, E, &random), learned = Self.randomRows(2, E, &random)
         let loss = PromptADLoss(scale: 4.6, alignWeight: 0.5)   // a larger align weight so its gradient shows
-        let result = loss.compute(patches: patches, normal: normal, manual: manual, learned: learned)
+        let term = withDeviation ? PromptADLoss.DeviationTerm(loss: DeviationLoss(lambda: 1, margin: 5), topK: TopKMIL(fraction: 0.3),
+                                                              reference: (mean: 0.1, std: 0.9), images: [(patches, false), (Array(patches.prefix(4)), true)]) : nil
+        let result = loss.compute(patches: patches, normal: normal, manual: manual, learned: learned, deviation: term)
+        #expect(!withDeviation || result.deviation > 0)
         #expect(result.v2t > 0 && result.align > 0)
         let h: Float = 1e-3
         var worst: Float = 0, largest: Float = 0
@@ -22,7 +26,7 @@ import Testing
                 func perturbed(_ delta: Float) -> Float {
                     var n = normal, m = manual, l = learned
                     switch group { case 0: n[index][e] += delta; case 1: m[index][e] += delta; default: l[index][e] += delta }
-                    return loss.compute(patches: patches, normal: n, manual: m, learned: l).loss
+                    return loss.compute(patches: patches, normal: n, manual: m, learned: l, deviation: term).loss
                 }
                 let numeric = (perturbed(h) - perturbed(-h)) / (2 * h)
                 let analytic = [result.dNormal, result.dManual, result.dLearned][group][index][e]

@@ -11,15 +11,30 @@ public struct PromptADLoss: Sendable {
 
     public init(scale: Float, alignWeight: Float = 0.001) { self.scale = scale; self.alignWeight = alignWeight }
 
+    /// DevPrompt's addition (paper Eq. 5-8): patch scores s(p) = scale f(p).a against the anomaly
+    /// prototype, deviation loss with Top-K MIL per training image, averaged over the images.
+    /// **[choice]** scaled similarities (plain cosines never reach the margin a; METHOD-NOTES section 6).
+    public struct DeviationTerm: Sendable {
+        public var loss: DeviationLoss
+        public var topK: TopKMIL
+        public var reference: (mean: Float, std: Float)
+        /// Each training image's unit patch tokens (P, E) and whether it is anomalous.
+        public var images: [(patches: [[Float]], anomalous: Bool)]
+        public init(loss: DeviationLoss, topK: TopKMIL, reference: (mean: Float, std: Float), images: [(patches: [[Float]], anomalous: Bool)]) {
+            self.loss = loss; self.topK = topK; self.reference = reference; self.images = images
+        }
+    }
+
     public struct Result: Sendable {
         public var loss: Float
-        public var v2t: Float, eam: Float, align: Float
+        public var v2t: Float, eam: Float, align: Float, deviation: Float
         public var dNormal: [[Float]], dManual: [[Float]], dLearned: [[Float]]
     }
 
     /// `patches`: (P, E) L2-normalised V-V patch tokens of the normal shots. Features are raw (E) text features.
     /// **[choice]** prototypes average the unit-length features (each prompt weighs the same), then normalise.
-    public func compute(patches: [[Float]], normal: [[Float]], manual: [[Float]], learned: [[Float]]) -> Result {
+    public func compute(patches: [[Float]], normal: [[Float]], manual: [[Float]], learned: [[Float]],
+                        deviation term: DeviationTerm? = nil) -> Result {
         let E = patches[0].count, P = Float(patches.count)
         let unitNormal = normal.map(Vector.normalized), unitAnomaly = (manual + learned).map(Vector.normalized)
         let meanNormal = mean(unitNormal), meanAnomaly = mean(unitAnomaly)
@@ -45,6 +60,18 @@ public struct PromptADLoss: Sendable {
             }
         }
         v2t /= P; eam /= P
+        // DevPrompt: d L_dev / d a = scale sum_p (d L_dev / d s(p)) f(p), averaged over the images.
+        var deviation: Float = 0
+        if let term, !term.images.isEmpty {
+            for image in term.images {
+                let scores = image.patches.map { scale * Vector.dot($0, a) }
+                let (l, _, gradient) = term.loss.forward(patchScores: scores, anomalous: image.anomalous, topK: term.topK, reference: term.reference)
+                deviation += l / Float(term.images.count)
+                for (f, g) in zip(image.patches, gradient) where g != 0 {
+                    for e in 0..<E { da[e] += scale * g * f[e] / Float(term.images.count) }
+                }
+            }
+        }
         // L_align = || mean(unit manual) - mean(unit learned) ||^2
         let J = manual.count, K = learned.count
         var align: Float = 0
@@ -60,7 +87,7 @@ public struct PromptADLoss: Sendable {
         let dMeanNormal = Self.normalizeBackward(meanNormal, dn)
         let dNormal = normal.map { Self.normalizeBackward($0, dMeanNormal.map { $0 / Float(normal.count) }) }
         let dAnomaly = zip(manual + learned, dUnitAnomaly).map { Self.normalizeBackward($0, $1) }
-        return Result(loss: v2t + eam + alignWeight * align, v2t: v2t, eam: eam, align: align,
+        return Result(loss: v2t + eam + alignWeight * align + deviation, v2t: v2t, eam: eam, align: align, deviation: deviation,
                       dNormal: dNormal, dManual: Array(dAnomaly[0..<J]), dLearned: Array(dAnomaly[J...]))
     }
 
