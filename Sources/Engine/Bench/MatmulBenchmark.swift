@@ -35,7 +35,7 @@ public enum MatmulBenchmark {
             b1.withUnsafeBufferPointer { pb1 in b2.withUnsafeBufferPointer { pb2 in
             h.withUnsafeMutableBufferPointer { ph in y.withUnsafeMutableBufferPointer { py in
                 BLAS.sgemm(px.baseAddress!, pw1.baseAddress!, ph.baseAddress!, m: tokens, n: hidden, k: width)
-                Elementwise.addBiasGELU(ph.baseAddress!, pb1.baseAddress!, rows: tokens, cols: hidden)
+                Elementwise.addBiasActivation(ph.baseAddress!, pb1.baseAddress!, rows: tokens, cols: hidden, quick: false)
                 BLAS.sgemm(ph.baseAddress!, pw2.baseAddress!, py.baseAddress!, m: tokens, n: width, k: hidden)
                 Elementwise.addBias(py.baseAddress!, pb2.baseAddress!, rows: tokens, cols: width)
                 Elementwise.add(py.baseAddress!, px.baseAddress!, count: tokens * width)

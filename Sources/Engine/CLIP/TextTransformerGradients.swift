@@ -39,6 +39,7 @@ extension TextTransformer {
         let tape = TextTape(sequences: sequences, prompts: prompts)
         let probsCount = sequences.reduce(0) { $0 + H * $1.length * $1.length }
         var normed = [Float](repeating: 0, count: R * C), hidden = [Float](repeating: 0, count: R * M)
+        let noBias = [Float](repeating: 0, count: M)   // u already holds c_fc's bias; g = act(u)
         for block in blocks {
             tape.blockInput.append(x.rows)
             var qkv = [Float](repeating: 0, count: R * 3 * C), probs = [Float](repeating: 0, count: probsCount)
@@ -65,7 +66,7 @@ extension TextTransformer {
                 LayerNorm.forward(n.baseAddress!, xs.baseAddress!, block.ln2Weight, block.ln2Bias, rows: R, cols: C)
                 Linear.forward(us.baseAddress!, n.baseAddress!, block.fcWeight, block.fcBias, rows: R, inFeatures: C, outFeatures: M)
                 memcpy(g.baseAddress!, us.baseAddress!, R * M * 4)
-                configuration.activation.forwardAddingBias(g.baseAddress!, [Float](repeating: 0, count: M), rows: R, cols: M)
+                configuration.activation.forwardAddingBias(g.baseAddress!, noBias, rows: R, cols: M)
                 Linear.forward(xs.baseAddress!, g.baseAddress!, block.projWeight, block.projBias, rows: R, inFeatures: M, outFeatures: C, accumulate: true)
             } } } }
             tape.preActivation.append(u)

@@ -52,7 +52,8 @@ public struct PromptADLoss: Sendable {
             v2t += -logits[0] + top + logf(total)
             for e in 0..<E { dn[e] += scale * f[e] * (exps[0] / total - 1) / P }
             for m in 0..<M { let w = scale * exps[m + 1] / total / P; for e in 0..<E { dUnitAnomaly[m][e] += w * f[e] } }
-            // L_EAM: relu(||f - n||^2 - ||f - a||^2) = relu(2 f.(a - n)) for unit n and a (the paper's per-patch form).
+            // L_EAM: relu(||f - n||^2 - ||f - a||^2) = relu(2 f.(a - n)) for unit n and a.
+            // **[choice]** the paper's per-patch form; PromptAD's code sums over patches and relus per channel.
             let margin = 2 * (Vector.dot(f, a) - Vector.dot(f, n))
             if margin > 0 {
                 eam += margin

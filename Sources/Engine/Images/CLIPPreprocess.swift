@@ -24,6 +24,7 @@ public struct CLIPPreprocess: Sendable {
             if rgb.width <= rgb.height { (outW, outH) = (width, Int(Double(width) * Double(rgb.height) / Double(rgb.width))) }
             else { (outW, outH) = (Int(Double(height) * Double(rgb.width) / Double(rgb.height)), height) }
         } else {
+            // **[choice]** non-square inputs: scale to cover, then centre-crop (open_clip's ResizeKeepRatio differs in detail).
             let scale = max(Double(width) / Double(rgb.width), Double(height) / Double(rgb.height))
             (outW, outH) = (max(width, Int((Double(rgb.width) * scale).rounded())), max(height, Int((Double(rgb.height) * scale).rounded())))
         }

@@ -8,11 +8,6 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     /// x = act(x + bias), in place over (rows, cols).
     @inlinable
     public func forwardAddingBias(_ x: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, rows: Int, cols: Int) {
-        switch self {
-        case .gelu:
-            Elementwise.addBiasGELU(x, bias, rows: rows, cols: cols)
-        case .quickGELU:
-            Elementwise.addBiasQuickGELU(x, bias, rows: rows, cols: cols)
-        }
+        Elementwise.addBiasActivation(x, bias, rows: rows, cols: cols, quick: self == .quickGELU)
     }
 }

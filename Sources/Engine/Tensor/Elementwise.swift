@@ -13,25 +13,16 @@ public enum Elementwise {
         }
     }
 
-    /// x = GELU(x + bias), GELU in its exact erf form (PyTorch's nn.GELU default, OpenCLIP's ViT-B-16-plus-240).
-    /// The loop calls FastMath directly (no closure), so it inlines and vectorises.
+    /// x = act(x + bias): GELU in its exact erf form (PyTorch's nn.GELU default, OpenCLIP's
+    /// ViT-B-16-plus-240), or with `quick` OpenAI's QuickGELU, x sigmoid(1.702 x). The loops call
+    /// FastMath directly (no closure), so they inline and vectorise.
     @inlinable
-    public static func addBiasGELU(_ x: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, rows: Int, cols: Int) {
+    public static func addBiasActivation(_ x: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, rows: Int, cols: Int, quick: Bool) {
         Parallel.chunks(rows, minimumChunk: max(1, 4096 / max(cols, 1))) { range in
             for r in range {
                 let row = x + r * cols
-                for c in 0..<cols { row[c] = FastMath.gelu(row[c] + bias[c]) }
-            }
-        }
-    }
-
-    /// x = QuickGELU(x + bias), OpenAI's x sigmoid(1.702 x).
-    @inlinable
-    public static func addBiasQuickGELU(_ x: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, rows: Int, cols: Int) {
-        Parallel.chunks(rows, minimumChunk: max(1, 4096 / max(cols, 1))) { range in
-            for r in range {
-                let row = x + r * cols
-                for c in 0..<cols { row[c] = FastMath.quickGELU(row[c] + bias[c]) }
+                if quick { for c in 0..<cols { row[c] = FastMath.quickGELU(row[c] + bias[c]) } }
+                else { for c in 0..<cols { row[c] = FastMath.gelu(row[c] + bias[c]) } }
             }
         }
     }
