@@ -92,10 +92,11 @@ public struct FeatureCache: Sendable {
     }
 }
 
-extension CLIPModel {
-    /// An identity of the weights for cache keys: path-independent (size and the first and last MiB, hashed).
-    public func weightsIdentity() throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: weights.path) else { throw EngineError.unreadable(weights.path, "no such file") }
+/// A file's identity without reading all of it (weights run to gigabytes): SHA-256 of its size and
+/// its first and last MiB. Path-independent; any retraining or truncation changes it.
+public enum FileIdentity {
+    public static func of(_ path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw EngineError.unreadable(path, "no such file") }
         defer { try? handle.close() }
         let size = try handle.seekToEnd()
         try handle.seek(toOffset: 0)
@@ -106,6 +107,11 @@ extension CLIPModel {
         hasher.update(data: Data("\(size)".utf8))
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
+}
+
+extension CLIPModel {
+    /// An identity of the weights for cache keys (see `FileIdentity`).
+    public func weightsIdentity() throws -> String { try FileIdentity.of(weights.path) }
 
     /// The vision features of an image file, from the cache when they were computed before:
     /// the frozen backbone never runs twice on the same image.

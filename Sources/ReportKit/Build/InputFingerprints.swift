@@ -1,5 +1,6 @@
 // Identities of what chapter results depend on besides their own cells: the engine's sources
 // (fingerprinted at build time by the EngineFingerprint plugin), the dataset folder and the weights file. They key the chapter cache and appear in the footer.
+import Engine
 import Foundation
 import Notebook
 
@@ -33,17 +34,9 @@ struct InputFingerprints: Equatable {
         return Fingerprint.fnv1a(parts.sorted().joined(separator: "\n"))
     }
 
-    /// A weights file: its size plus its first and last MiB (the header and the tail change with any retraining).
+    /// A weights file: the engine's FileIdentity (size and first and last MiB, hashed), shortened.
     static func file(_ url: URL) throws -> String {
-        guard let handle = try? FileHandle(forReadingFrom: url) else {
-            throw ReportError("--weights \(url.path): cannot be read")
-        }
-        defer { try? handle.close() }
-        let size = (try? handle.seekToEnd()) ?? 0
-        try handle.seek(toOffset: 0)
-        let head = (try? handle.read(upToCount: 1 << 20)) ?? Data()
-        try handle.seek(toOffset: size > (1 << 20) ? size - (1 << 20) : 0)
-        let tail = (try? handle.readToEnd()) ?? Data()
-        return Fingerprint.fnv1a("\(size)|" + head.base64EncodedString() + "|" + tail.base64EncodedString())
+        do { return String(try FileIdentity.of(url.path).prefix(16)) }
+        catch { throw ReportError("--weights \(url.path): cannot be read") }
     }
 }
