@@ -14,6 +14,11 @@ public struct FeatureCache: Sendable {
     /// The key of a file's features: what could change them, hashed with the file's bytes.
     public static func key(file path: String, model: String, preprocessing: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else { throw EngineError.unreadable(path, "no such file") }
+        return key(content: data, model: model, preprocessing: preprocessing)
+    }
+
+    /// The key of in-memory content (a synthesised image's pixels).
+    public static func key(content data: Data, model: String, preprocessing: String) -> String {
         var hasher = SHA256()
         hasher.update(data: Data("model=\(model)\npreprocessing=\(preprocessing)\n".utf8))
         hasher.update(data: data)
@@ -117,11 +122,27 @@ extension CLIPModel {
     /// the frozen backbone never runs twice on the same image.
     public func cachedVisionFeatures(file path: String, surgery: Bool, taps: [Int], cache: FeatureCache, identity: String) throws
         -> (output: VisionOutput, hit: Bool) {
+        let key = try FeatureCache.key(file: path, model: identity, preprocessing: featurePreprocessing(surgery: surgery, taps: taps))
+        return try cachedVisionFeatures(key: key, surgery: surgery, taps: taps, cache: cache) { try ImageFile.read(path) }
+    }
+
+    /// The vision features of an image made in memory (a synthesised anomaly), keyed by its pixels.
+    public func cachedVisionFeatures(image: Image, surgery: Bool, taps: [Int], cache: FeatureCache, identity: String) throws
+        -> (output: VisionOutput, hit: Bool) {
+        let content = image.pixels.withUnsafeBytes { Data($0) } + Data("\(image.width)x\(image.height)x\(image.channels)".utf8)
+        let key = FeatureCache.key(content: content, model: identity, preprocessing: featurePreprocessing(surgery: surgery, taps: taps))
+        return try cachedVisionFeatures(key: key, surgery: surgery, taps: taps, cache: cache) { image }
+    }
+
+    func featurePreprocessing(surgery: Bool, taps: [Int]) -> String {
         let v = configuration.vision
-        let preprocessing = "clip-bicubic-\(v.imageHeight)x\(v.imageWidth);surgery=\(surgery);taps=\(taps.sorted())"
-        let key = try FeatureCache.key(file: path, model: identity, preprocessing: preprocessing)
+        return "clip-bicubic-\(v.imageHeight)x\(v.imageWidth);surgery=\(surgery);taps=\(taps.sorted())"
+    }
+
+    func cachedVisionFeatures(key: String, surgery: Bool, taps: [Int], cache: FeatureCache, image: () throws -> Image) throws
+        -> (output: VisionOutput, hit: Bool) {
         let (arrays, hit) = try cache.value(key) {
-            let output = try vision.forward([preprocess(try ImageFile.read(path))], surgery: surgery, taps: Set(taps))[0]
+            let output = try vision.forward([preprocess(try image())], surgery: surgery, taps: Set(taps))[0]
             var arrays = ["embedding": output.embedding]
             if let vv = output.valueValueTokens { arrays["vv"] = vv }
             for (tap, values) in output.taps { arrays["tap\(tap)"] = values }

@@ -24,6 +24,8 @@ public struct AnomalyClass: Sendable {
 
 public enum DatasetKind: String, CaseIterable, Sendable, Codable {
     case mvtec, visa, folder
+    /// The project's synthetic benchmark (`report data synth`), in MVTec layout.
+    case synthetic
 }
 
 public struct AnomalyDataset: Sendable {
@@ -60,7 +62,7 @@ public struct AnomalyDataset: Sendable {
         switch kind {
         case .mvtec: return Self.mvtecClasses.filter(present.contains)
         case .visa: return Self.visaClasses.filter(present.contains)
-        case .folder: return present
+        case .folder, .synthetic: return present
         }
     }
 

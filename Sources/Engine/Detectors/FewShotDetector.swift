@@ -1,0 +1,89 @@
+// The three few-shot detectors behind one face: fit on the shots' frozen features, then score a
+// test image's features. Memory: the visual map alone. PromptAD: learned prompts' text map fused
+// with the visual map. DevPrompt: PromptAD's training plus the deviation term; deviation map fused.
+import Foundation
+
+public struct FewShotDetector {
+    public let configuration: ExperimentConfiguration
+    public let model: CLIPModel
+    public let taps: [Int]
+    var memory: VisualMemory?
+    var segmentation: PromptADScorer?
+    var classification: PromptADScorer?
+    var reference = (mean: Float(0), std: Float(1))
+
+    public init(configuration: ExperimentConfiguration, model: CLIPModel, taps: [Int]) {
+        self.configuration = configuration; self.model = model; self.taps = taps
+    }
+
+    func unitRows(_ flat: [Float]) -> [[Float]] {
+        let E = model.configuration.embedDimension
+        return stride(from: 0, to: flat.count, by: E).map { Vector.normalized(Array(flat[$0..<($0 + E)])) }
+    }
+
+    /// `shots`: the normal shots' features (V-V tokens and taps); `anomalies`: synthesised anomalous
+    /// images' features (DevPrompt's y = 1 samples). Returns the segmentation loss before each epoch's update.
+    public mutating func fit(shots: [VisionOutput], anomalies: [VisionOutput] = []) throws -> [Float] {
+        let c = configuration
+        guard !shots.isEmpty else { throw EngineError.invalidInput("no normal shots to learn from") }
+        memory = VisualMemory(shots: shots.map { f in taps.map { f.taps[$0]! } }, widths: taps.map { _ in model.configuration.vision.width })
+        guard c.method != .memory else { return [] }
+        // Segmentation prompts learn from the shots' V-V tokens, classification prompts from their
+        // pooled embeddings: PromptAD trains the two apart.
+        let patches = shots.flatMap { unitRows($0.valueValueTokens!) }
+        let pooled = shots.map { Vector.normalized($0.embedding) }
+        var deviation: PromptADLoss.DeviationTerm? = nil
+        if c.method == .devprompt {
+            let loss = DeviationLoss(lambda: c.lambda, margin: c.margin)
+            reference = loss.reference(seed: c.seed)
+            let images = shots.map { (unitRows($0.valueValueTokens!), false) } + anomalies.map { (unitRows($0.valueValueTokens!), true) }
+            deviation = PromptADLoss.DeviationTerm(loss: loss, topK: TopKMIL(fraction: c.topK), reference: reference, images: images)
+        }
+        let scale = model.weights.logitScale
+        func trainer(seed: UInt64) -> PromptTrainer {
+            PromptTrainer(text: model.text, tokenizer: model.tokenizer,
+                          learner: PromptLearner(className: c.className, width: model.configuration.text.width, seed: seed, anomalyPrompts: c.learnedPrompts),
+                          optimizer: SGD(learningRate: c.learningRate), loss: PromptADLoss(scale: scale))
+        }
+        var segmentationTrainer = trainer(seed: c.seed), classificationTrainer = trainer(seed: c.seed &+ 1)
+        let progress = ProgressTracker("training prompts (epochs)", total: c.epochs)
+        var losses: [Float] = []
+        for epoch in 0..<c.epochs {
+            losses.append(try segmentationTrainer.step(patches: patches, deviation: deviation, epoch: epoch, epochs: c.epochs).loss)
+            // The paper applies the deviation loss at the pixel level only; image scoring stays PromptAD's.
+            try classificationTrainer.step(patches: pooled, epoch: epoch, epochs: c.epochs)
+            progress.step()
+        }
+        segmentation = try Self.scorer(segmentationTrainer, scale: scale)
+        classification = try Self.scorer(classificationTrainer, scale: scale)
+        return losses
+    }
+
+    /// (P) patch map on the model's grid and the image score.
+    public func score(_ f: VisionOutput) -> (patchMap: [Float], score: Float) {
+        guard let memory else { preconditionFailure("FewShotDetector.score before fit") }
+        let visual = memory.score(taps.map { f.taps[$0]! })
+        switch configuration.method {
+        case .memory:
+            return (visual, visual.max() ?? 0)
+        case .promptad:
+            return (segmentation!.fusedMap(patches: unitRows(f.valueValueTokens!), visual: visual),
+                    classification!.imageScore(pooled: f.embedding, visualMap: visual))
+        case .devprompt:
+            let deviation = DeviationMap.map(patches: unitRows(f.valueValueTokens!), anomaly: segmentation!.anomaly,
+                                             scale: segmentation!.scale, reference: reference, margin: configuration.margin)
+            return (HarmonicFusion.fuse(deviation, visual), classification!.imageScore(pooled: f.embedding, visualMap: visual))
+        }
+    }
+
+    /// The prototypes of a trained prompt learner's final prompts.
+    static func scorer(_ trainer: PromptTrainer, scale: Float) throws -> PromptADScorer {
+        let prompts = trainer.learner.prompts(tokenizer: trainer.tokenizer, contextLength: trainer.text.configuration.text.contextLength)
+        let features = try trainer.text.forward(prompts.map(\.prompt))
+        var normal: [[Float]] = [], anomaly: [[Float]] = []
+        for ((kind, _), feature) in zip(prompts, features) {
+            if kind == .normal { normal.append(feature) } else { anomaly.append(feature) }
+        }
+        return PromptADScorer(normalFeatures: normal, anomalyFeatures: anomaly, scale: scale)
+    }
+}

@@ -1,0 +1,144 @@
+// The thin experiment runner: one class of one dataset, one method, from shots to metrics.
+// Frozen features come from the feature cache (the backbone never sees an image twice); the
+// prompt learning and the scorers are the pure parts in Detectors/; a finished run is memoised.
+import Foundation
+
+/// A loaded model with the name results cite and the cache its features live in.
+public struct ExperimentModel: @unchecked Sendable {
+    public let clip: CLIPModel
+    /// How results name the weights ("embedded synthetic CLIP", a file name, ...).
+    public let name: String
+    public let identity: String
+    public let cache: FeatureCache
+
+    public init(clip: CLIPModel, name: String, cache: FeatureCache) throws {
+        self.clip = clip; self.name = name; self.cache = cache
+        identity = try clip.weightsIdentity()
+    }
+}
+
+public struct Experiment: Sendable {
+    public var configuration: ExperimentConfiguration
+    public var dataRoot: String
+
+    public init(_ configuration: ExperimentConfiguration, dataRoot: String) {
+        self.configuration = configuration
+        self.dataRoot = URL(fileURLWithPath: dataRoot).standardizedFileURL.path
+    }
+
+    /// The memo key: the configuration, the weights, the class's files (names, sizes, dates) and the code.
+    public func key(model: ExperimentModel, code: String, split: AnomalyClass) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var text = String(decoding: try encoder.encode(configuration), as: UTF8.self)
+        text += "\nmodel=\(model.identity)\ncode=\(code)\n"
+        for path in (split.train + split.test).flatMap({ [$0.path] + ($0.mask.map { [$0] } ?? []) }).sorted() {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
+            let date = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            text += "\(relative(path))\t\(size)\t\(date)\n"
+        }
+        return FeatureCache.key(content: Data(text.utf8), model: "experiment", preprocessing: "")
+    }
+
+    func relative(_ path: String) -> String {
+        path.hasPrefix(dataRoot + "/") ? String(path.dropFirst(dataRoot.count + 1)) : path
+    }
+
+    /// Runs the experiment, or returns the memoised result of the same configuration on the same model, data and code.
+    public func run(model: ExperimentModel, store: ExperimentStore? = nil, code: String = Engine.version) throws -> (result: ExperimentResult, memoised: Bool) {
+        let c = configuration
+        let split = try AnomalyDataset(kind: c.dataset, root: dataRoot).load(c.className)
+        let key = try key(model: model, code: code, split: split)
+        if let store, let memo = store.load(key) { return (memo, true) }
+        let run = ExperimentRun(experiment: self, model: model, split: split)
+        let result = try run.execute()
+        try store?.store(result, key: key)
+        return (result, false)
+    }
+}
+
+/// One execution: the state that lives while an experiment runs.
+final class ExperimentRun {
+    let experiment: Experiment
+    let model: ExperimentModel
+    let split: AnomalyClass
+    var seconds: [String: Double] = [:]
+    var hits = 0, misses = 0
+
+    init(experiment: Experiment, model: ExperimentModel, split: AnomalyClass) {
+        self.experiment = experiment; self.model = model; self.split = split
+    }
+
+    var c: ExperimentConfiguration { experiment.configuration }
+    var taps: [Int] { c.resolvedTaps(layers: model.clip.configuration.vision.layers) }
+
+    func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
+        let start = Date()
+        defer { seconds[phase, default: 0] += Date().timeIntervalSince(start) }
+        return try body()
+    }
+
+    /// V-V tokens and taps, always both, so every method shares one cache entry per image.
+    func features(file path: String) throws -> VisionOutput {
+        let (output, hit) = try model.clip.cachedVisionFeatures(file: path, surgery: true, taps: taps, cache: model.cache, identity: model.identity)
+        if hit { hits += 1 } else { misses += 1 }
+        return output
+    }
+
+    func features(image: Image) throws -> VisionOutput {
+        let (output, hit) = try model.clip.cachedVisionFeatures(image: image, surgery: true, taps: taps, cache: model.cache, identity: model.identity)
+        if hit { hits += 1 } else { misses += 1 }
+        return output
+    }
+
+    func shots() throws -> [AnomalySample] {
+        if c.shots == 1 && c.promptADShots && (c.dataset == .mvtec || c.dataset == .visa),
+           let pick = try? ShotSelection.promptAD(split.train, dataset: c.dataset, className: c.className) {
+            return [pick]
+        }
+        return try ShotSelection.seeded(split.train, k: c.shots, seed: c.seed)
+    }
+
+    func execute() throws -> ExperimentResult {
+        let clip = model.clip
+        let v = clip.configuration.vision
+        let shots = try shots()
+        let encodeShots = ProgressTracker("encoding shots", total: shots.count)
+        let shotFeatures = try timed("encode shots") {
+            try shots.map { shot in defer { encodeShots.step() }; return try self.features(file: shot.path) }
+        }
+        // DevPrompt's anomalous training images: CutPaste from each shot (reading (b)), encoded like any image.
+        var anomalies: [VisionOutput] = []
+        if c.method == .devprompt && c.anomalies == .cutpaste {
+            anomalies = try timed("encode shots") {
+                try shots.enumerated().flatMap { i, shot in
+                    try CutPaste.synthesize(try ImageFile.read(shot.path), count: c.anomaliesPerShot, seed: c.seed &+ UInt64(i))
+                        .map { try self.features(image: $0.image) }
+                }
+            }
+        }
+        var detector = FewShotDetector(configuration: c, model: clip, taps: taps)
+        let losses = try timed("train") { try detector.fit(shots: shotFeatures, anomalies: anomalies) }
+
+        let progress = ProgressTracker("encoding test images", total: split.test.count)
+        var images: [ScoredImage] = []
+        for sample in split.test {
+            let f = try timed("encode test") { try self.features(file: sample.path) }
+            defer { progress.step() }
+            let (patchMap, score) = timed("score") { detector.score(f) }
+            let scored = ScoredImage(path: experiment.relative(sample.path), defect: sample.defect,
+                                     mask: sample.mask.map(experiment.relative), score: score, patchMap: patchMap)
+            images.append(scored)
+        }
+        var result = ExperimentResult(configuration: c, model: model.name, modelIdentity: model.identity, dataRoot: experiment.dataRoot,
+                                      shots: shots.map { experiment.relative($0.path) }, taps: taps,
+                                      gridWidth: v.gridWidth, gridHeight: v.gridHeight, images: images,
+                                      metrics: ExperimentMetrics(imageAUROC: 0, pixelAUROC: 0, aupro: 0, f1max: 0, pixelF1max: 0, imageAUROCInterval: []),
+                                      losses: losses, seconds: [:], cacheHits: 0, cacheMisses: 0)
+        result.metrics = try timed("metrics") { try ExperimentScoring.metrics(result) }
+        result.seconds = seconds
+        result.cacheHits = hits; result.cacheMisses = misses
+        return result
+    }
+}

@@ -1,0 +1,28 @@
+// Per-class metrics of a finished experiment, from its patch maps and the ground-truth masks
+// (read from the dataset, nearest-resized to the evaluation size, non-zero = defect).
+import Foundation
+
+public enum ExperimentScoring {
+    /// The mask of a scored image at the evaluation size; zeros for a normal image.
+    public static func mask(_ image: ScoredImage, root: String, size: Int) throws -> [Float] {
+        guard let mask = image.mask else { return [Float](repeating: 0, count: size * size) }
+        let path = mask.hasPrefix("/") ? mask : root + "/" + mask
+        let resized = try ImageFile.read(path).firstChannel().resized(width: size, height: size, filter: .nearest)
+        return resized.pixels.map { $0 > 0 ? 1 : 0 }
+    }
+
+    public static func metrics(_ result: ExperimentResult) throws -> ExperimentMetrics {
+        let size = result.configuration.evaluationSize
+        let maps = result.images.map(result.evaluationMap)
+        let masks = try result.images.map { try mask($0, root: result.dataRoot, size: size) }
+        let scores = result.images.map(\.score), labels = result.images.map(\.isDefective)
+        let interval = ImageAUROC.bootstrapInterval(scores: scores, labels: labels, seed: result.configuration.seed)
+        let pixels = RankedScores(scores: maps.flatMap { $0 }, labels: masks.flatMap { $0.map { $0 > 0 } })
+        return ExperimentMetrics(imageAUROC: ImageAUROC.compute(scores: scores, labels: labels),
+                                 pixelAUROC: try PixelAUROC.compute(maps: maps, masks: masks),
+                                 aupro: try AUPRO.compute(maps: maps, masks: masks, width: size, height: size),
+                                 f1max: RankedScores(scores: scores, labels: labels).f1Max().f1,
+                                 pixelF1max: pixels.f1Max().f1,
+                                 imageAUROCInterval: [interval.lowerBound, interval.upperBound])
+    }
+}

@@ -1,0 +1,108 @@
+@testable import Engine
+import Foundation
+import Testing
+
+/// The runner end to end on the tiny golden-fixture model and one small synthetic class.
+@Suite struct ExperimentTests {
+    let scratch = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("experiment-\(UUID().uuidString)")
+    var dataRoot: String { scratch.appendingPathComponent("data").path }
+
+    func setUp() throws -> ExperimentModel {
+        try SyntheticBenchmark(seed: 3, size: 64).write(to: dataRoot, products: [.bottle])
+        let weights = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/clip/tiny_gelu_f16/model.safetensors").path
+        return try ExperimentModel(clip: try CLIPModel(path: weights), name: "tiny_gelu_f16",
+                                   cache: FeatureCache(directory: scratch.appendingPathComponent("features")))
+    }
+
+    func configuration(_ method: DetectionMethod) -> ExperimentConfiguration {
+        var c = ExperimentConfiguration(dataset: .synthetic, className: "bottle")
+        c.method = method; c.epochs = 3; c.evaluationSize = 64; c.learnedPrompts = 2; c.anomaliesPerShot = 2
+        return c
+    }
+
+    @Test func everyMethodScoresTheTestSetAndTheBackboneSeesEachImageOnce() throws {
+        let model = try setUp()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let store = ExperimentStore(directory: scratch.appendingPathComponent("experiments"))
+        var misses: [DetectionMethod: Int] = [:]
+        for method in DetectionMethod.allCases {
+            let (result, memoised) = try Experiment(configuration(method), dataRoot: dataRoot).run(model: model, store: store)
+            #expect(!memoised)
+            #expect(result.images.count == 55 && result.defectiveCount == 35 && result.normalCount == 20)
+            #expect(result.images.allSatisfy { $0.patchMap.count == 16 && $0.patchMap.allSatisfy(\.isFinite) })
+            let m = result.metrics
+            for value in [m.imageAUROC, m.pixelAUROC, m.aupro, m.f1max, m.pixelF1max] { #expect((0...1).contains(value), "\(method): \(m)") }
+            #expect(m.imageAUROCInterval[0] <= m.imageAUROC && m.imageAUROC <= m.imageAUROCInterval[1])
+            #expect(result.losses.count == (method == .memory ? 0 : 3))
+            #expect(result.images.first { $0.isDefective }!.mask!.hasPrefix("bottle/ground_truth/"))
+            misses[method] = result.cacheMisses
+        }
+        // memory runs first: it encodes the shot and 55 test images; the others only DevPrompt's 2 CutPaste anomalies.
+        #expect(misses[.memory] == 56 && misses[.promptad] == 0 && misses[.devprompt] == 2, "\(misses)")
+    }
+
+    @Test func aFinishedExperimentIsMemoisedByItsWholeConfiguration() throws {
+        let model = try setUp()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let store = ExperimentStore(directory: scratch.appendingPathComponent("experiments"))
+        let first = try Experiment(configuration(.devprompt), dataRoot: dataRoot).run(model: model, store: store)
+        let again = try Experiment(configuration(.devprompt), dataRoot: dataRoot).run(model: model, store: store)
+        #expect(!first.memoised && again.memoised && again.result.metrics == first.result.metrics)
+        var other = configuration(.devprompt)
+        other.lambda = 0.5
+        let changed = try Experiment(other, dataRoot: dataRoot).run(model: model, store: store)
+        #expect(!changed.memoised && changed.result.cacheMisses == 0)
+        // New code is a new key; a damaged entry is dropped and the experiment runs again.
+        #expect(try !Experiment(configuration(.devprompt), dataRoot: dataRoot).run(model: model, store: store, code: "other").memoised)
+        let files = try FileManager.default.contentsOfDirectory(at: store.directory, includingPropertiesForKeys: nil)
+        for file in files { try Data("{".utf8).write(to: file) }
+        #expect(try !Experiment(configuration(.devprompt), dataRoot: dataRoot).run(model: model, store: store).memoised)
+    }
+
+    @Test func theSameSeedRepeatsTheRunExactly() throws {
+        let model = try setUp()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let a = try Experiment(configuration(.devprompt), dataRoot: dataRoot).run(model: model).result
+        let b = try Experiment(configuration(.devprompt), dataRoot: dataRoot).run(model: model).result
+        #expect(a.images.map(\.score) == b.images.map(\.score) && a.losses == b.losses)
+        #expect(b.cacheHits == 58 && b.cacheMisses == 0)
+    }
+
+    @Test func aMissingClassIsAnErrorNamingTheRoot() throws {
+        let model = try setUp()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var c = configuration(.memory)
+        c.className = "hazelnut"
+        #expect(throws: EngineError.self) { try Experiment(c, dataRoot: dataRoot).run(model: model) }
+    }
+}
+
+@Suite struct DevPromptPartsTests {
+    @Test func deviationMapRanksAsTheDeviationAndIsOneHalfAtTheMargin() {
+        let anomaly = Vector.normalized([1, 0, 0])
+        let patches = [[1, 0, 0], [0.5, 0.5, 0], [0, 1, 0], [-1, 0, 0]].map { Vector.normalized($0.map(Float.init)) }
+        let d = DeviationMap.deviations(patches: patches, anomaly: anomaly, scale: 5, reference: (0, 1))
+        let m = DeviationMap.map(patches: patches, anomaly: anomaly, scale: 5, reference: (0, 1), margin: 5)
+        #expect(abs(d[0] - 5) < 1e-6 && abs(m[0] - 0.5) < 1e-6)
+        #expect(abs(d[3] - 5) < 1e-6, "the deviation is two-sided: |s - mu| / sigma")
+        #expect(m[2] == 0 && m[1] > 0 && m[1] < m[0])
+    }
+
+    @Test func cutPasteChangesOnlyTheMaskedRectangleAndRepeatsFromItsSeed() {
+        var random = SyntheticRandom(seed: 9)
+        let image = Image(width: 40, height: 30, channels: 3, pixels: (0..<3600).map { _ in random.uniform() })
+        let samples = CutPaste.synthesize(image, count: 5, seed: 1)
+        #expect(samples.count == 5)
+        for sample in samples {
+            let area = sample.mask.reduce(0, +) / Float(40 * 30)
+            #expect(area > 0.005 && area < 0.2, "area \(area)")
+            var changedOutside = false
+            for p in 0..<(40 * 30) where sample.mask[p] == 0 {
+                for c in 0..<3 where sample.image.pixels[p * 3 + c] != image.pixels[p * 3 + c] { changedOutside = true }
+            }
+            #expect(!changedOutside)
+            #expect(sample.image != image)
+        }
+        #expect(CutPaste.synthesize(image, count: 5, seed: 1).map(\.mask) == samples.map(\.mask))
+    }
+}
