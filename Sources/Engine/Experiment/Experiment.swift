@@ -45,12 +45,14 @@ public struct Experiment: Sendable {
         path.hasPrefix(dataRoot + "/") ? String(path.dropFirst(dataRoot.count + 1)) : path
     }
 
-    /// Runs the experiment, or returns the memoised result of the same configuration on the same model, data and code.
-    public func run(model: ExperimentModel, store: ExperimentStore? = nil, code: String = Engine.version) throws -> (result: ExperimentResult, memoised: Bool) {
+    /// Runs the experiment, or returns the memoised result of the same configuration on the same model, data and code
+    /// (`rerun`: run anyway and replace it).
+    public func run(model: ExperimentModel, store: ExperimentStore? = nil, code: String = Engine.version, rerun: Bool = false)
+        throws -> (result: ExperimentResult, memoised: Bool) {
         let c = configuration
         let split = try AnomalyDataset(kind: c.dataset, root: dataRoot).load(c.className)
         let key = try key(model: model, code: code, split: split)
-        if let store, let memo = store.load(key) { return (memo, true) }
+        if !rerun, let store, let memo = store.load(key) { return (memo, true) }
         let run = ExperimentRun(experiment: self, model: model, split: split)
         let result = try run.execute()
         try store?.store(result, key: key)

@@ -1,0 +1,49 @@
+// Where the defaults live: the embedded model under Models/, the synthetic benchmark and the
+// caches under .report-cache/. One place, so the CLI, the report's cells and the tests agree.
+import Foundation
+
+public struct Workspace: Sendable {
+    public let root: URL
+
+    public init(root: URL) { self.root = root.standardizedFileURL }
+
+    /// The working folder when it is a report's root (Package.swift or Chapters/ in it), else this source tree's.
+    public static var current: Workspace {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        if ["Package.swift", "Chapters"].contains(where: { FileManager.default.fileExists(atPath: cwd.appendingPathComponent($0).path) }) {
+            return Workspace(root: cwd)
+        }
+        return Workspace(root: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.."))
+    }
+
+    public var cache: URL { root.appendingPathComponent(".report-cache") }
+    public var featureCache: FeatureCache { FeatureCache(directory: cache.appendingPathComponent("features")) }
+    public var experimentStore: ExperimentStore { ExperimentStore(directory: cache.appendingPathComponent("experiments")) }
+
+    /// The model the project pretrains and ships (see Models/README.md); nil when this checkout has none.
+    public static let embeddedModelName = "synthetic-clip"
+    public var embeddedModel: URL? {
+        let url = root.appendingPathComponent("Models/\(Self.embeddedModelName)/model.safetensors")
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+
+    /// The weights to use: the given file, else the embedded model, with the name results cite.
+    public func model(weights: String?, config: String? = nil) throws -> ExperimentModel {
+        if let weights {
+            return try ExperimentModel(clip: try CLIPModel(path: weights, configPath: config),
+                                       name: URL(fileURLWithPath: weights).lastPathComponent, cache: featureCache)
+        }
+        guard let embedded = embeddedModel else {
+            throw EngineError.invalidInput("no embedded model in \(root.path)/Models/\(Self.embeddedModelName): pass --weights FILE (OpenCLIP .safetensors)")
+        }
+        return try ExperimentModel(clip: try CLIPModel(path: embedded.path, configPath: config),
+                                   name: "embedded \(Self.embeddedModelName) (Models/\(Self.embeddedModelName))", cache: featureCache)
+    }
+
+    /// The synthetic benchmark's folder for a seed and size, generated on first use.
+    public func syntheticData(seed: UInt64 = 0, size: Int = 256) throws -> String {
+        let path = cache.appendingPathComponent("synthetic/seed-\(seed)-size-\(size)").path
+        if !FileManager.default.fileExists(atPath: path) { try SyntheticBenchmark(seed: seed, size: size).write(to: path) }
+        return path
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Engine
+import Figures
+import Foundation
+
+/// `report detect`: DevPrompt (or PromptAD, or the memory baseline) on a user's own parts: learn
+/// from a few normal images, then score others, writing heatmap overlays and scores.
+struct DetectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detect",
+        abstract: "Learn from normal images of a part, then write anomaly heatmaps (PNG, .npy) and scores (JSON) for other images.")
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(name: .customLong("normal"), help: "A normal image of the part; repeatable (one is enough).")
+    var normals: [String] = []
+
+    @Option(name: .customLong("image"), help: "An image to inspect; repeatable.")
+    var images: [String] = []
+
+    @Option(help: "Folder for <n>_<name>_overlay.png, <n>_<name>_map.npy and scores.json.")
+    var out: String
+
+    @Option(help: "What the part is called in the prompts (\"a photo of a damaged {name}\").")
+    var className = "object"
+
+    @Option(help: "devprompt, promptad or memory.")
+    var method: DetectionMethod = .devprompt
+
+    @Option(help: "Prompt-learning epochs.")
+    var epochs = 100
+
+    @Option(name: .customLong("lambda"), help: "DevPrompt's deviation coefficient lambda.")
+    var lambda: Float = 1
+
+    @Option(name: .customLong("topk"), help: "DevPrompt's Top-K MIL fraction of the patches.")
+    var topK: Float = 0.1
+
+    @Option(help: "DevPrompt's margin a.")
+    var margin: Float = 5
+
+    @Option(help: "DevPrompt's anomalous training images: cutpaste or none.")
+    var anomalies: AnomalySource = .cutpaste
+
+    @Option(help: "Seed of the prompts and synthesised anomalies.")
+    var seed: UInt64 = 111
+
+    @Option(help: "Side of the heatmaps in pixels.")
+    var size = 256
+
+    func validate() throws {
+        if normals.isEmpty { throw ValidationError("give at least one --normal image") }
+        if images.isEmpty { throw ValidationError("give at least one --image to inspect") }
+        if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if size < 16 { throw ValidationError("--size must be at least 16") }
+    }
+
+    func run() throws {
+        do {
+            TerminalProgress.install()
+            let workspace = Workspace.current
+            let experimentModel = try model.load(workspace)
+            printError("model: \(experimentModel.name)")
+            let clip = experimentModel.clip
+            var c = ExperimentConfiguration(dataset: .folder, className: className)
+            c.method = method; c.epochs = epochs; c.lambda = lambda; c.topK = topK; c.margin = margin; c.anomalies = anomalies; c.seed = seed
+            let taps = c.resolvedTaps(layers: clip.configuration.vision.layers)
+            func features(_ image: Image) throws -> VisionOutput {
+                try clip.cachedVisionFeatures(image: image, surgery: true, taps: taps, cache: experimentModel.cache, identity: experimentModel.identity).output
+            }
+            // Every file is read before anything is written: a bad image stops the run with nothing half done.
+            let normalImages = try normals.map(ImageFile.read), testImages = try images.map(ImageFile.read)
+            var made: [VisionOutput] = []
+            if method == .devprompt && anomalies == .cutpaste {
+                made = try normalImages.enumerated().flatMap { i, image in
+                    try CutPaste.synthesize(image, count: c.anomaliesPerShot, seed: seed &+ UInt64(i)).map { try features($0.image) }
+                }
+            }
+            var detector = FewShotDetector(configuration: c, model: clip, taps: taps)
+            _ = try detector.fit(shots: try normalImages.map(features), anomalies: made)
+            let progress = ProgressTracker("scoring images", total: testImages.count)
+            let v = clip.configuration.vision
+            let scored = try testImages.map { image -> (map: [Float], score: Float) in
+                defer { progress.step() }
+                let (grid, score) = detector.score(try features(image))
+                return (EvaluationMap.make(patchScores: grid, gridWidth: v.gridWidth, gridHeight: v.gridHeight, size: size), score)
+            }
+            try write(scored, testImages: testImages, model: experimentModel, configuration: c)
+        } catch let error as EngineError {
+            printError("report detect: \(error.description)")
+            throw ExitCode(1)
+        } catch let error as ImageError {
+            printError("report detect: \(error.description)")
+            throw ExitCode(1)
+        }
+    }
+
+    func write(_ scored: [(map: [Float], score: Float)], testImages: [Image], model: ExperimentModel, configuration c: ExperimentConfiguration) throws {
+        // One colour scale for the whole run, so overlays compare with each other.
+        let low = scored.flatMap(\.map).min() ?? 0, high = scored.flatMap(\.map).max() ?? 1
+        let outURL = URL(fileURLWithPath: out)
+        var entries: [[String: Any]] = []
+        for (i, ((map, score), image)) in zip(scored, testImages).enumerated() {
+            let stem = "\(i + 1)_" + ((images[i] as NSString).lastPathComponent as NSString).deletingPathExtension
+            let overlay = Self.overlay(map, on: CenterCrop.square(image, side: size), range: low...high)
+            try AtomicFile.write(try PNGCodec.encode(overlay), to: outURL.appendingPathComponent(stem + "_overlay.png"))
+            try NumPyFile.write(map, shape: [size, size], to: outURL.appendingPathComponent(stem + "_map.npy"))
+            entries.append(["path": images[i], "score": Double(score), "overlay": stem + "_overlay.png", "map": stem + "_map.npy"])
+        }
+        let object: [String: Any] = [
+            "model": ["name": model.name, "identity": model.identity], "method": c.method.rawValue, "settings": c.summary,
+            "normal": normals, "images": entries, "colourScale": [Double(low), Double(high)],
+            "region": "maps cover the image's centre square, as CLIP's preprocessing crops it"]
+        try AtomicFile.write(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]),
+                             to: outURL.appendingPathComponent("scores.json"))
+        print("wrote \(entries.count) overlays and scores.json to \(out)")
+    }
+
+    /// The map in jet over the image, half and half.
+    static func overlay(_ map: [Float], on image: Image, range: ClosedRange<Float>) -> Image {
+        var out = image
+        let span = max(range.upperBound - range.lowerBound, 1e-12)
+        for p in 0..<(image.width * image.height) {
+            let colour = Colormap.jet.color(Double((map[p] - range.lowerBound) / span))
+            for (c, value) in [colour.red, colour.green, colour.blue].enumerated() {
+                out.pixels[p * 3 + c] = 0.5 * image.pixels[p * 3 + c] + 0.5 * Float(value)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,152 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+extension DetectionMethod: ExpressibleByArgument {}
+extension AnomalySource: ExpressibleByArgument {}
+
+/// `report eval`: one method on one dataset's classes, with the metrics the paper reports.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Run PromptAD, DevPrompt or the visual-memory baseline on a dataset's classes and print the metrics.")
+
+    @Option(help: "mvtec, visa, folder or synthetic (the project's benchmark; generated under .report-cache on first use).")
+    var dataset: DatasetKind
+
+    @Option(help: "The dataset's root folder (not needed for synthetic).")
+    var dataRoot: String?
+
+    @Option(name: .customLong("class"), help: "A class to run; repeatable; 'all' runs every class found.")
+    var classes: [String]
+
+    @Option(help: "promptad, devprompt or memory.")
+    var method: DetectionMethod = .devprompt
+
+    @Option(help: "Normal training images per class (1: PromptAD's published pick on MVTec AD and VisA).")
+    var shots = 1
+
+    @Option(help: "Seed of the shots, prompts and synthesised anomalies.")
+    var seed: UInt64 = 111
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Prompt-learning epochs (PromptAD: 100).")
+    var epochs = 100
+
+    @Option(name: .customLong("lambda"), help: "DevPrompt's deviation coefficient lambda (Eq. 8).")
+    var lambda: Float = 1
+
+    @Option(name: .customLong("topk"), help: "DevPrompt's Top-K MIL fraction of the patches.")
+    var topK: Float = 0.1
+
+    @Option(help: "DevPrompt's margin a (Eq. 8).")
+    var margin: Float = 5
+
+    @Option(help: "DevPrompt's anomalous training images: cutpaste (from the normal shot) or none (normal term only).")
+    var anomalies: AnomalySource = .cutpaste
+
+    @Option(help: "Side of the evaluation maps in pixels (DevPrompt: 256; PromptAD: 400).")
+    var evalSize = 256
+
+    @Option(help: "Write each test image's anomaly map (float32 .npy at the evaluation size) and scores.json here.")
+    var saveMaps: String?
+
+    @Flag(help: "Run again even when this configuration's result is memoised.")
+    var rerun = false
+
+    @Flag(help: "Print JSON: {\"model\", \"dataset\", \"classes\": [{\"class\", \"imageAUROC\", \"pixelAUROC\", \"aupro\", \"f1max\", \"counts\", \"seconds\"}], \"mean\"}.")
+    var json = false
+
+    func validate() throws {
+        if dataset != .synthetic && dataRoot == nil { throw ValidationError("--data-root is needed for --dataset \(dataset.rawValue)") }
+        if shots < 1 { throw ValidationError("--shots must be at least 1") }
+        if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if !(topK > 0 && topK <= 1) { throw ValidationError("--topk is a fraction of the patches, in (0, 1]") }
+        if evalSize < 16 { throw ValidationError("--eval-size must be at least 16") }
+    }
+
+    func configuration(_ className: String) -> ExperimentConfiguration {
+        var c = ExperimentConfiguration(dataset: dataset, className: className)
+        c.method = method; c.shots = shots; c.seed = seed; c.epochs = epochs
+        c.lambda = lambda; c.topK = topK; c.margin = margin; c.anomalies = anomalies; c.evaluationSize = evalSize
+        return c
+    }
+
+    func run() throws {
+        do {
+            TerminalProgress.install()
+            let workspace = Workspace.current
+            let root = try dataRoot ?? workspace.syntheticData()
+            let names = classes.contains("all") ? try AnomalyDataset(kind: dataset, root: root).classes() : classes
+            let experimentModel = try model.load(workspace)
+            printError("model: \(experimentModel.name)")
+            var results: [(ExperimentResult, Bool)] = []
+            for name in names {
+                let experiment = Experiment(configuration(name), dataRoot: root)
+                let (result, memoised) = try experiment.run(model: experimentModel, store: workspace.experimentStore,
+                                                            code: Engine.version + "+" + engineSourceFingerprint, rerun: rerun)
+                results.append((result, memoised))
+                if !json { print(Self.line(result, memoised: memoised)) }
+            }
+            if let saveMaps { try MapExport.write(results.map(\.0), to: saveMaps) }
+            if json {
+                print(try Self.json(results, model: experimentModel, dataset: dataset, root: root))
+            } else if results.count > 1 {
+                let mean = Self.mean(results.map(\.0))
+                print(String(format: "mean of %d classes: image AUROC %.1f, pixel AUROC %.1f, AUPRO %.1f, F1-max %.1f",
+                             results.count, mean["imageAUROC"]! * 100, mean["pixelAUROC"]! * 100, mean["aupro"]! * 100, mean["f1max"]! * 100))
+            }
+        } catch let error as EngineError {
+            printError("report eval: \(error.description)")
+            throw ExitCode(1)
+        } catch let error as ImageError {
+            printError("report eval: \(error.description)")
+            throw ExitCode(1)
+        }
+    }
+
+    static func line(_ r: ExperimentResult, memoised: Bool) -> String {
+        let m = r.metrics
+        let time = r.seconds.values.reduce(0, +)
+        return String(format: "%@: image AUROC %.1f [%.1f, %.1f], pixel AUROC %.1f, AUPRO %.1f, F1-max %.1f (%d normal, %d defective; %.1f s%@)",
+                      r.configuration.className, m.imageAUROC * 100, m.imageAUROCInterval[0] * 100, m.imageAUROCInterval[1] * 100,
+                      m.pixelAUROC * 100, m.aupro * 100, m.f1max * 100, r.normalCount, r.defectiveCount, time, memoised ? ", memoised" : "")
+    }
+
+    static func mean(_ results: [ExperimentResult]) -> [String: Double] {
+        func average(_ value: (ExperimentMetrics) -> Double) -> Double { results.map { value($0.metrics) }.reduce(0, +) / Double(results.count) }
+        return ["imageAUROC": average(\.imageAUROC), "pixelAUROC": average(\.pixelAUROC), "aupro": average(\.aupro),
+                "f1max": average(\.f1max), "pixelF1max": average(\.pixelF1max)]
+    }
+
+    static func json(_ results: [(ExperimentResult, Bool)], model: ExperimentModel, dataset: DatasetKind, root: String) throws -> String {
+        let classes: [[String: Any]] = results.map { r, memoised in
+            ["class": r.configuration.className, "imageAUROC": r.metrics.imageAUROC, "pixelAUROC": r.metrics.pixelAUROC,
+             "aupro": r.metrics.aupro, "f1max": r.metrics.f1max, "pixelF1max": r.metrics.pixelF1max,
+             "imageAUROCInterval": r.metrics.imageAUROCInterval,
+             "counts": ["normal": r.normalCount, "defective": r.defectiveCount, "shots": r.shots.count],
+             "shots": r.shots, "seconds": r.seconds, "memoised": memoised,
+             "featureCache": ["hits": r.cacheHits, "misses": r.cacheMisses], "finalLoss": r.losses.last.map { Double($0) as Any } ?? NSNull()]
+        }
+        let configuration = try JSONSerialization.jsonObject(with: JSONEncoder().encode(results.first?.0.configuration))
+        let object: [String: Any] = [
+            "model": ["name": model.name, "identity": model.identity, "architecture": model.clip.configuration.summary],
+            "dataset": dataset.rawValue, "dataRoot": root, "configuration": configuration,
+            "classes": classes, "mean": results.isEmpty ? [:] : mean(results.map(\.0))]
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]), as: UTF8.self)
+    }
+}
+
+/// The options that choose the weights, shared by eval and detect.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "OpenCLIP weights (.safetensors); default: the embedded model.")
+    var weights: String?
+
+    @Option(help: "JSON for what the weights' shapes cannot tell (activation, image_size).")
+    var config: String?
+
+    func load(_ workspace: Workspace) throws -> ExperimentModel {
+        try workspace.model(weights: weights, config: config)
+    }
+}
