@@ -22,4 +22,28 @@ import Testing
         #expect(losses.last! < losses.first! * 0.9, "losses \(losses)")
         #expect(trainer.learner.context != learner.context && trainer.learner.anomalyTokens != learner.anomalyTokens)
     }
+
+    @Test func aJointStepEqualsSeparateSteps() throws {
+        let root = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/clip")
+        let weights = try CLIPWeights.load(path: root.appendingPathComponent("tiny_gelu_f16/model.safetensors").path)
+        let text = TextTransformer(weights)
+        let E = weights.configuration.embedDimension
+        var random = SyntheticRandom(seed: 4)
+        let patches = (0..<8).map { _ in Vector.normalized((0..<E).map { _ in random.normal() }) }
+        let pooled = [Vector.normalized((0..<E).map { _ in random.normal() })]
+        func trainer(_ seed: UInt64, _ name: String) -> PromptTrainer {
+            PromptTrainer(text: text, learner: PromptLearner(className: name, width: weights.configuration.text.width, seed: seed, anomalyPrompts: 2),
+                          optimizer: SGD(learningRate: 0.1), loss: PromptADLoss(scale: 4.6))
+        }
+        var a = trainer(1, "bottle"), b = trainer(2, "screw")
+        var joint = [trainer(1, "bottle"), trainer(2, "screw")]
+        for epoch in 0..<3 {
+            let separate = [try a.step(patches: patches, epoch: epoch, epochs: 3).loss, try b.step(patches: pooled, epoch: epoch, epochs: 3).loss]
+            let together = try PromptTrainer.step(&joint, patches: [patches, pooled], deviations: [nil, nil], epoch: epoch, epochs: 3).map(\.loss)
+            #expect(zip(separate, together).allSatisfy { abs($0 - $1) < 1e-5 }, "\(separate) vs \(together)")
+        }
+        let difference = zip(a.learner.context.flatMap { $0 } + b.learner.anomalyTokens.flatMap { $0 },
+                             joint[0].learner.context.flatMap { $0 } + joint[1].learner.anomalyTokens.flatMap { $0 }).map { abs($0 - $1) }.max()!
+        #expect(difference < 1e-5)
+    }
 }

@@ -1,23 +1,28 @@
 // Reverse-mode gradients through the text tower with respect to the token embeddings that prompt
 // learning replaces (context vectors, learned anomaly tokens). The weights are frozen, so only
 // input gradients flow. The backward pass retraces the forward call for call, in reverse.
-// Size letters: R stacked tokens of all prompts, C width, M MLP width, H heads, E embedding.
+// Size letters: R stacked tokens of all prompts, U distinct rows among them, C width, M MLP width,
+// H heads, E embedding.
+//
+// Rows are shared: under the causal mask a token's state depends only on the tokens up to it, so
+// prompts that begin alike ("[SOT] [C1..C4] ...") have equal rows there at every layer. Row-wise
+// work (layer norms, linear layers, MLP) runs once per distinct row; only attention sees every row.
 import Foundation
 
 /// What the backward pass needs from a forward pass: every block's inputs and intermediate values.
 public final class TextTape {
     let sequences: [(start: Int, length: Int)]
     let prompts: [TextTransformer.Prompt]
-    var blockInput: [[Float]] = []     // per block (R, C)
+    let rows: SharedRows
+    var blockInput: [[Float]] = []     // per block (U, C)
     var qkv: [[Float]] = []            // per block (R, 3C)
     var probs: [[Float]] = []          // per block, per sequence and head (L, L), packed
-    var attention: [[Float]] = []      // per block (R, C), before the out-projection
-    var middle: [[Float]] = []         // per block (R, C), after the attention residual
-    var preActivation: [[Float]] = []  // per block (R, M)
+    var middle: [[Float]] = []         // per block (U, C), after the attention residual
+    var preActivation: [[Float]] = []  // per block (U, M)
     var finalRows: [Float] = []        // (B, C) the end-of-text rows before ln_final
 
-    init(sequences: [(start: Int, length: Int)], prompts: [TextTransformer.Prompt]) {
-        self.sequences = sequences; self.prompts = prompts
+    init(sequences: [(start: Int, length: Int)], prompts: [TextTransformer.Prompt], rows: SharedRows) {
+        self.sequences = sequences; self.prompts = prompts; self.rows = rows
     }
 
     /// Offset of (sequence s, head h)'s probability matrix in a block's `probs`.
@@ -28,27 +33,86 @@ public final class TextTape {
     }
 }
 
+/// Which stacked rows are equal: `distinct[r]` is row r's index among the U distinct rows, and
+/// `first[u]` the first stacked row holding distinct row u.
+struct SharedRows {
+    let distinct: [Int]
+    let first: [Int]
+    var count: Int { first.count }
+
+    /// Rows (s, i) and (s', i) are equal when the prompts agree, token and replacement, up to i.
+    init(_ prompts: [TextTransformer.Prompt], sequences: [(start: Int, length: Int)], share: Bool) {
+        var distinct = [Int](repeating: 0, count: (sequences.last.map { $0.start + $0.length }) ?? 0)
+        var first: [Int] = []
+        for (s, seq) in sequences.enumerated() {
+            // The longest prefix shared with each earlier prompt.
+            var common = [Int](repeating: 0, count: s)
+            if share {
+                for e in 0..<s {
+                    var i = 0
+                    while i < min(seq.length, sequences[e].length), prompts[s].tokens[i] == prompts[e].tokens[i],
+                          prompts[s].replacements[i] == prompts[e].replacements[i] { i += 1 }
+                    common[e] = i
+                }
+            }
+            for i in 0..<seq.length {
+                if let e = common.firstIndex(where: { $0 > i }) {
+                    distinct[seq.start + i] = distinct[sequences[e].start + i]
+                } else {
+                    distinct[seq.start + i] = first.count
+                    first.append(seq.start + i)
+                }
+            }
+        }
+        self.distinct = distinct; self.first = first
+    }
+
+    /// (R, width) from (U, width).
+    func expand(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, width: Int) {
+        for (r, u) in distinct.enumerated() { memcpy(out + r * width, x + u * width, width * 4) }
+    }
+
+    /// (U, width) from (R, width), taking each distinct row's first copy.
+    func pick(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, width: Int) {
+        for (u, r) in first.enumerated() { memcpy(out + u * width, x + r * width, width * 4) }
+    }
+
+    /// (U, width) = the sum over each distinct row's copies in (R, width): the gradient of an expand.
+    func sum(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, width: Int) {
+        memset(out, 0, count * width * 4)
+        for (r, u) in distinct.enumerated() { for c in 0..<width { out[u * width + c] += x[r * width + c] } }
+    }
+}
+
 extension TextTransformer {
-    /// The same features as `forward`, and the tape for `backward`.
-    public func forwardTaped(_ prompts: [Prompt]) throws -> (features: [[Float]], tape: TextTape) {
+    /// The same features as `forward`, and the tape for `backward`. `shareRows`: compute rows that
+    /// equal prompts' prefixes make equal once (exact; false only to check that it is).
+    public func forwardTaped(_ prompts: [Prompt], shareRows: Bool = true) throws -> (features: [[Float]], tape: TextTape) {
         let t = configuration.text
         let C = t.width, M = t.mlpWidth, H = t.heads
-        var x = try embed(prompts)
-        let sequences = x.sequences
+        let embedded = try embed(prompts)
+        let sequences = embedded.sequences
         let R = sequences.last!.start + sequences.last!.length
-        let tape = TextTape(sequences: sequences, prompts: prompts)
+        let shared = SharedRows(prompts, sequences: sequences, share: shareRows)
+        let U = shared.count
+        var x = [Float](repeating: 0, count: U * C)      // (U, C) the residual stream's distinct rows
+        embedded.rows.withUnsafeBufferPointer { e in x.withUnsafeMutableBufferPointer { shared.pick(e.baseAddress!, into: $0.baseAddress!, width: C) } }
+        let tape = TextTape(sequences: sequences, prompts: prompts, rows: shared)
         let probsCount = sequences.reduce(0) { $0 + H * $1.length * $1.length }
-        var normed = [Float](repeating: 0, count: R * C), hidden = [Float](repeating: 0, count: R * M)
+        var normed = [Float](repeating: 0, count: U * C), hidden = [Float](repeating: 0, count: U * M)
+        var qkvDistinct = [Float](repeating: 0, count: U * 3 * C), attentionDistinct = [Float](repeating: 0, count: U * C)
         let noBias = [Float](repeating: 0, count: M)   // u already holds c_fc's bias; g = act(u)
         for block in blocks {
-            tape.blockInput.append(x.rows)
+            tape.blockInput.append(x)
             var qkv = [Float](repeating: 0, count: R * 3 * C), probs = [Float](repeating: 0, count: probsCount)
             var attention = [Float](repeating: 0, count: R * C)
             normed.withUnsafeMutableBufferPointer { n in qkv.withUnsafeMutableBufferPointer { q in
             probs.withUnsafeMutableBufferPointer { p in attention.withUnsafeMutableBufferPointer { a in
-            x.rows.withUnsafeMutableBufferPointer { xs in
-                LayerNorm.forward(n.baseAddress!, xs.baseAddress!, block.ln1Weight, block.ln1Bias, rows: R, cols: C)
-                Linear.forward(q.baseAddress!, n.baseAddress!, block.inProjWeight, block.inProjBias, rows: R, inFeatures: C, outFeatures: 3 * C)
+            qkvDistinct.withUnsafeMutableBufferPointer { qd in attentionDistinct.withUnsafeMutableBufferPointer { ad in
+            x.withUnsafeMutableBufferPointer { xs in
+                LayerNorm.forward(n.baseAddress!, xs.baseAddress!, block.ln1Weight, block.ln1Bias, rows: U, cols: C)
+                Linear.forward(qd.baseAddress!, n.baseAddress!, block.inProjWeight, block.inProjBias, rows: U, inFeatures: C, outFeatures: 3 * C)
+                shared.expand(qd.baseAddress!, into: q.baseAddress!, width: 3 * C)
                 for (s, seq) in sequences.enumerated() {
                     for h in 0..<H {
                         // The scores live in the tape, so the softmax stays there for the backward pass.
@@ -57,22 +121,26 @@ extension TextTransformer {
                                        width: C, heads: H, kind: .ordinary, causal: true)
                     }
                 }
-                Linear.forward(xs.baseAddress!, a.baseAddress!, block.outProjWeight, block.outProjBias, rows: R, inFeatures: C, outFeatures: C, accumulate: true)
-            } } } } }
-            tape.qkv.append(qkv); tape.probs.append(probs); tape.attention.append(attention); tape.middle.append(x.rows)
-            var u = [Float](repeating: 0, count: R * M)
+                shared.pick(a.baseAddress!, into: ad.baseAddress!, width: C)
+                Linear.forward(xs.baseAddress!, ad.baseAddress!, block.outProjWeight, block.outProjBias, rows: U, inFeatures: C, outFeatures: C, accumulate: true)
+            } } } } } } }
+            tape.qkv.append(qkv); tape.probs.append(probs); tape.middle.append(x)
+            var u = [Float](repeating: 0, count: U * M)
             normed.withUnsafeMutableBufferPointer { n in u.withUnsafeMutableBufferPointer { us in
-            hidden.withUnsafeMutableBufferPointer { g in x.rows.withUnsafeMutableBufferPointer { xs in
-                LayerNorm.forward(n.baseAddress!, xs.baseAddress!, block.ln2Weight, block.ln2Bias, rows: R, cols: C)
-                Linear.forward(us.baseAddress!, n.baseAddress!, block.fcWeight, block.fcBias, rows: R, inFeatures: C, outFeatures: M)
-                memcpy(g.baseAddress!, us.baseAddress!, R * M * 4)
-                configuration.activation.forwardAddingBias(g.baseAddress!, noBias, rows: R, cols: M)
-                Linear.forward(xs.baseAddress!, g.baseAddress!, block.projWeight, block.projBias, rows: R, inFeatures: M, outFeatures: C, accumulate: true)
+            hidden.withUnsafeMutableBufferPointer { g in x.withUnsafeMutableBufferPointer { xs in
+                LayerNorm.forward(n.baseAddress!, xs.baseAddress!, block.ln2Weight, block.ln2Bias, rows: U, cols: C)
+                Linear.forward(us.baseAddress!, n.baseAddress!, block.fcWeight, block.fcBias, rows: U, inFeatures: C, outFeatures: M)
+                memcpy(g.baseAddress!, us.baseAddress!, U * M * 4)
+                configuration.activation.forwardAddingBias(g.baseAddress!, noBias, rows: U, cols: M)
+                Linear.forward(xs.baseAddress!, g.baseAddress!, block.projWeight, block.projBias, rows: U, inFeatures: M, outFeatures: C, accumulate: true)
             } } } }
             tape.preActivation.append(u)
         }
         var last = [Float](repeating: 0, count: prompts.count * C)
-        for (i, s) in sequences.enumerated() { for c in 0..<C { last[i * C + c] = x.rows[(s.start + s.length - 1) * C + c] } }
+        for (i, s) in sequences.enumerated() {
+            let u = shared.distinct[s.start + s.length - 1]
+            for c in 0..<C { last[i * C + c] = x[u * C + c] }
+        }
         tape.finalRows = last
         last.withUnsafeMutableBufferPointer { LayerNorm.forward($0.baseAddress!, $0.baseAddress!, lnFinalWeight, lnFinalBias, rows: prompts.count, cols: C) }
         let E = configuration.embedDimension
@@ -86,18 +154,22 @@ extension TextTransformer {
         let t = configuration.text
         let C = t.width, M = t.mlpWidth, H = t.heads, E = configuration.embedDimension, B = tape.prompts.count
         precondition(featureGradients.count == B && featureGradients.allSatisfy { $0.count == E }, "backward: one (E) gradient per prompt")
-        let sequences = tape.sequences
-        let R = sequences.last!.start + sequences.last!.length
+        let sequences = tape.sequences, shared = tape.rows
+        let R = sequences.last!.start + sequences.last!.length, U = shared.count
         // features = ln_final(last) @ projection: dnormed (B,C) = dfeatures (B,E) projection^T (E,C)
         let dnormed = BLAS.matmul(featureGradients.flatMap { $0 }, projection, m: B, n: C, k: E, transposeB: true)
         var dlast = [Float](repeating: 0, count: B * C)
         tape.finalRows.withUnsafeBufferPointer { rows in dlast.withUnsafeMutableBufferPointer { d in
             LayerNorm.backward(d.baseAddress!, dnormed, rows.baseAddress!, lnFinalWeight, rows: B, cols: C)
         } }
-        var dx = [Float](repeating: 0, count: R * C)      // (R, C) gradient of the residual stream
-        for (i, s) in sequences.enumerated() { for c in 0..<C { dx[(s.start + s.length - 1) * C + c] = dlast[i * C + c] } }
-        var dh = [Float](repeating: 0, count: R * M), du = [Float](repeating: 0, count: R * M)
-        var dn = [Float](repeating: 0, count: R * C)
+        var dx = [Float](repeating: 0, count: U * C)      // (U, C) gradient of the residual stream's distinct rows
+        for (i, s) in sequences.enumerated() {
+            let u = shared.distinct[s.start + s.length - 1]
+            for c in 0..<C { dx[u * C + c] += dlast[i * C + c] }
+        }
+        var dh = [Float](repeating: 0, count: U * M), du = [Float](repeating: 0, count: U * M)
+        var dn = [Float](repeating: 0, count: U * C)
+        var dattDistinct = [Float](repeating: 0, count: U * C), dqkvDistinct = [Float](repeating: 0, count: U * 3 * C)
         var datt = [Float](repeating: 0, count: R * C), dqkv = [Float](repeating: 0, count: R * 3 * C)
         let longest = sequences.map(\.length).max()!
         var scratch = [Float](repeating: 0, count: longest * longest)
@@ -105,20 +177,24 @@ extension TextTransformer {
             dx.withUnsafeMutableBufferPointer { dxs in dh.withUnsafeMutableBufferPointer { dhs in du.withUnsafeMutableBufferPointer { dus in
             dn.withUnsafeMutableBufferPointer { dns in
                 // MLP: x += act(ln_2(x) Wfc^T + bfc) Wproj^T + bproj
-                BLAS.sgemm(dxs.baseAddress!, block.projWeight, dhs.baseAddress!, m: R, n: M, k: C)       // dg = dx Wproj (R,M)
+                BLAS.sgemm(dxs.baseAddress!, block.projWeight, dhs.baseAddress!, m: U, n: M, k: C)       // dg = dx Wproj (U,M)
                 tape.preActivation[b].withUnsafeBufferPointer { u in
-                    Elementwise.activationBackward(dus.baseAddress!, dhs.baseAddress!, u.baseAddress!, count: R * M,
+                    Elementwise.activationBackward(dus.baseAddress!, dhs.baseAddress!, u.baseAddress!, count: U * M,
                                                    quick: configuration.activation == .quickGELU)
                 }
-                BLAS.sgemm(dus.baseAddress!, block.fcWeight, dns.baseAddress!, m: R, n: C, k: M)         // dh2 = du Wfc (R,C)
+                BLAS.sgemm(dus.baseAddress!, block.fcWeight, dns.baseAddress!, m: U, n: C, k: M)         // dh2 = du Wfc (U,C)
                 tape.middle[b].withUnsafeBufferPointer { mid in
-                    LayerNorm.backward(dxs.baseAddress!, dns.baseAddress!, mid.baseAddress!, block.ln2Weight, rows: R, cols: C)
+                    LayerNorm.backward(dxs.baseAddress!, dns.baseAddress!, mid.baseAddress!, block.ln2Weight, rows: U, cols: C)
                 }
-                // Attention: x += attn(ln_1(x) Win^T + bin) Wout^T + bout
+                // Attention: x += attn(ln_1(x) Win^T + bin) Wout^T + bout; the forward picked each distinct
+                // row's first copy of the attention output and expanded qkv to every row.
                 datt.withUnsafeMutableBufferPointer { da in dqkv.withUnsafeMutableBufferPointer { dq in
+                dattDistinct.withUnsafeMutableBufferPointer { dad in dqkvDistinct.withUnsafeMutableBufferPointer { dqd in
                 scratch.withUnsafeMutableBufferPointer { sc in
                 tape.qkv[b].withUnsafeBufferPointer { q in tape.probs[b].withUnsafeBufferPointer { p in
-                    BLAS.sgemm(dxs.baseAddress!, block.outProjWeight, da.baseAddress!, m: R, n: C, k: C)  // datt = dx Wout
+                    BLAS.sgemm(dxs.baseAddress!, block.outProjWeight, dad.baseAddress!, m: U, n: C, k: C)  // datt = dx Wout (U,C)
+                    memset(da.baseAddress!, 0, R * C * 4)
+                    for (u, r) in shared.first.enumerated() { memcpy(da.baseAddress! + r * C, dad.baseAddress! + u * C, C * 4) }
                     for (s, seq) in sequences.enumerated() {
                         for h in 0..<H {
                             Attention.backwardHead(h, dqkv: dq.baseAddress! + seq.start * 3 * C, datt: da.baseAddress! + seq.start * C,
@@ -126,19 +202,25 @@ extension TextTransformer {
                                                    scratch: sc.baseAddress!, tokens: seq.length, width: C, heads: H)
                         }
                     }
-                    BLAS.sgemm(dq.baseAddress!, block.inProjWeight, dns.baseAddress!, m: R, n: C, k: 3 * C) // dh1 = dqkv Win
+                    shared.sum(dq.baseAddress!, into: dqd.baseAddress!, width: 3 * C)
+                    BLAS.sgemm(dqd.baseAddress!, block.inProjWeight, dns.baseAddress!, m: U, n: C, k: 3 * C) // dh1 = dqkv Win (U,C)
                 } }
                 tape.blockInput[b].withUnsafeBufferPointer { input in
-                    LayerNorm.backward(dxs.baseAddress!, dns.baseAddress!, input.baseAddress!, block.ln1Weight, rows: R, cols: C)
+                    LayerNorm.backward(dxs.baseAddress!, dns.baseAddress!, input.baseAddress!, block.ln1Weight, rows: U, cols: C)
                 }
-                } } }
+                } } } } }
             } } } }
         }
-        // x0 = embedding + position: the gradient of a replaced embedding is dx at its row.
+        // x0 = embedding + position: the gradient of a replaced embedding is dx at its row. A shared
+        // row's gradient is the sum over its copies; each copy reports an equal share, so summing over
+        // prompts (as PromptLearner.gradients does) gives it back.
+        var copies = [Int](repeating: 0, count: U)
+        for u in shared.distinct { copies[u] += 1 }
         return zip(tape.prompts, sequences).map { prompt, s in
             var out: [Int: [Float]] = [:]
             for position in prompt.replacements.keys where position < s.length {
-                out[position] = Array(dx[((s.start + position) * C)..<((s.start + position + 1) * C)])
+                let u = shared.distinct[s.start + position], share = 1 / Float(copies[u])
+                out[position] = dx[(u * C)..<((u + 1) * C)].map { $0 * share }
             }
             return out
         }

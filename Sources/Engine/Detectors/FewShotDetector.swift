@@ -45,17 +45,18 @@ public struct FewShotDetector {
                           learner: PromptLearner(className: c.className, width: model.configuration.text.width, seed: seed, anomalyPrompts: c.learnedPrompts),
                           optimizer: SGD(learningRate: c.learningRate), loss: PromptADLoss(scale: scale))
         }
-        var segmentationTrainer = trainer(seed: c.seed), classificationTrainer = trainer(seed: c.seed &+ 1)
+        // [segmentation, classification], stepped together in one batch through the text tower.
+        var trainers = [trainer(seed: c.seed), trainer(seed: c.seed &+ 1)]
         let progress = ProgressTracker("training prompts (epochs)", total: c.epochs)
         var losses: [Float] = []
         for epoch in 0..<c.epochs {
-            losses.append(try segmentationTrainer.step(patches: patches, deviation: deviation, epoch: epoch, epochs: c.epochs).loss)
             // The paper applies the deviation loss at the pixel level only; image scoring stays PromptAD's.
-            try classificationTrainer.step(patches: pooled, epoch: epoch, epochs: c.epochs)
+            let results = try PromptTrainer.step(&trainers, patches: [patches, pooled], deviations: [deviation, nil], epoch: epoch, epochs: c.epochs)
+            losses.append(results[0].loss)
             progress.step()
         }
-        segmentation = try Self.scorer(segmentationTrainer, scale: scale)
-        classification = try Self.scorer(classificationTrainer, scale: scale)
+        segmentation = try Self.scorer(trainers[0], scale: scale)
+        classification = try Self.scorer(trainers[1], scale: scale)
         return losses
     }
 

@@ -19,33 +19,57 @@ public struct PromptTrainer {
     /// `patches`: the shots' unit V-V patch tokens (P, E). Returns the loss before the update.
     @discardableResult
     public mutating func step(patches: [[Float]], deviation: PromptADLoss.DeviationTerm? = nil, epoch: Int, epochs: Int) throws -> PromptADLoss.Result {
-        let prompts = learner.prompts(tokenizer: tokenizer, contextLength: text.configuration.text.contextLength)
-        let (features, tape) = try text.forwardTaped(prompts.map(\.prompt))
-        var normal: [[Float]] = [], manual: [[Float]] = [], learned: [[Float]] = []
-        for ((kind, _), feature) in zip(prompts, features) {
-            switch kind {
-            case .normal: normal.append(feature)
-            case .manualAnomaly: manual.append(feature)
-            case .learnedAnomaly: learned.append(feature)
+        var trainers = [self]
+        let result = try Self.step(&trainers, patches: [patches], deviations: [deviation], epoch: epoch, epochs: epochs)[0]
+        self = trainers[0]
+        return result
+    }
+
+    /// One step of several learners on the same text tower, their prompts in one batch through it
+    /// (larger matrix products run nearer the machine's peak). Each learner's update is its own.
+    @discardableResult
+    public static func step(_ trainers: inout [PromptTrainer], patches: [[[Float]]], deviations: [PromptADLoss.DeviationTerm?],
+                            epoch: Int, epochs: Int) throws -> [PromptADLoss.Result] {
+        precondition(trainers.count == patches.count && trainers.count == deviations.count, "PromptTrainer.step: one input per trainer")
+        guard let text = trainers.first?.text else { return [] }
+        precondition(trainers.allSatisfy { $0.text === text }, "PromptTrainer.step: trainers share one text tower")
+        let prompts = trainers.map { $0.learner.prompts(tokenizer: $0.tokenizer, contextLength: text.configuration.text.contextLength) }
+        let (features, tape) = try text.forwardTaped(prompts.flatMap { $0.map(\.prompt) })
+        var results: [PromptADLoss.Result] = [], featureGradients: [[Float]] = []
+        var offset = 0
+        for (t, trainer) in trainers.enumerated() {
+            var normal: [[Float]] = [], manual: [[Float]] = [], learned: [[Float]] = []
+            for ((kind, _), feature) in zip(prompts[t], features[offset..<(offset + prompts[t].count)]) {
+                switch kind {
+                case .normal: normal.append(feature)
+                case .manualAnomaly: manual.append(feature)
+                case .learnedAnomaly: learned.append(feature)
+                }
             }
-        }
-        let result = loss.compute(patches: patches, normal: normal, manual: manual, learned: learned, deviation: deviation)
-        // Feature gradients back in prompt order.
-        var n = 0, m = 0, l = 0
-        let featureGradients: [[Float]] = prompts.map { item in
-            switch item.kind {
-            case .normal: defer { n += 1 }; return result.dNormal[n]
-            case .manualAnomaly: defer { m += 1 }; return result.dManual[m]
-            case .learnedAnomaly: defer { l += 1 }; return result.dLearned[l]
+            offset += prompts[t].count
+            let result = trainer.loss.compute(patches: patches[t], normal: normal, manual: manual, learned: learned, deviation: deviations[t])
+            results.append(result)
+            // Feature gradients back in prompt order.
+            var n = 0, m = 0, l = 0
+            featureGradients += prompts[t].map { item in
+                switch item.kind {
+                case .normal: defer { n += 1 }; return result.dNormal[n]
+                case .manualAnomaly: defer { m += 1 }; return result.dManual[m]
+                case .learnedAnomaly: defer { l += 1 }; return result.dLearned[l]
+                }
             }
         }
         let positionGradients = text.backward(tape, featureGradients: featureGradients)
-        let (dContext, dAnomaly) = learner.gradients(prompts: prompts, positionGradients: positionGradients)
-        optimizer.learningRate = CosineSchedule.rate(base: baseLearningRate, epoch: epoch, epochs: epochs)
-        var parameters = learner.context + learner.anomalyTokens
-        optimizer.step(&parameters, gradients: dContext + dAnomaly)
-        learner.context = Array(parameters[0..<learner.context.count])
-        learner.anomalyTokens = Array(parameters[learner.context.count...])
-        return result
+        offset = 0
+        for t in trainers.indices {
+            let (dContext, dAnomaly) = trainers[t].learner.gradients(prompts: prompts[t], positionGradients: Array(positionGradients[offset..<(offset + prompts[t].count)]))
+            offset += prompts[t].count
+            trainers[t].optimizer.learningRate = CosineSchedule.rate(base: trainers[t].baseLearningRate, epoch: epoch, epochs: epochs)
+            var parameters = trainers[t].learner.context + trainers[t].learner.anomalyTokens
+            trainers[t].optimizer.step(&parameters, gradients: dContext + dAnomaly)
+            trainers[t].learner.context = Array(parameters[0..<trainers[t].learner.context.count])
+            trainers[t].learner.anomalyTokens = Array(parameters[trainers[t].learner.context.count...])
+        }
+        return results
     }
 }
