@@ -22,8 +22,10 @@ public enum CLIPBenchmark {
         let v = c.vision
         let T = Double(v.patches + 1), C = Double(v.width), M = Double(v.mlpWidth)
         let perBlock = 2 * T * C * 3 * C + 2 * 2 * T * T * C + 2 * T * C * C + 2 * 2 * T * C * M
+        // The last block computes keys and values for every token, the rest for the class token only.
+        let lastBlock = 2 * T * C * 3 * C + 2 * 2 * T * C + 2 * C * C + 2 * 2 * C * M
         let patch = 2 * Double(v.patches) * Double(3 * v.patchSize * v.patchSize) * C
-        return Double(v.layers) * perBlock + patch + 2 * C * Double(c.embedDimension)
+        return Double(v.layers - 1) * perBlock + lastBlock + patch + 2 * C * Double(c.embedDimension)
     }
 
     public static func run(weightsPath: String, configPath: String?, repeats: Int,

@@ -69,3 +69,44 @@ enum ResidualBlock {
         } } } } }
     }
 }
+
+extension ResidualBlock {
+    /// The last block when only the class tokens are read (the pooled embedding, no surgery, no tap
+    /// there): keys and values need every row, but the attention output, out-projection and MLP only
+    /// the first row of each sequence. Exact; x's other rows are left as they came in.
+    static func forwardFirstRows(_ x: UnsafeMutablePointer<Float>, weights w: BlockWeights, workspace ws: BlockWorkspace,
+                                 sequences: [(start: Int, length: Int)], width C: Int, heads: Int, mlpWidth M: Int, activation: Activation) {
+        let R = sequences.reduce(0) { $0 + $1.length }, B = sequences.count, d = C / heads
+        let scale = 1 / Float(d).squareRoot()
+        var first = [Float](repeating: 0, count: B * C)           // (B, C) the class rows of x
+        ws.normed.withUnsafeMutableBufferPointer { normed in
+        ws.qkv.withUnsafeMutableBufferPointer { qkv in
+        ws.attention.withUnsafeMutableBufferPointer { attention in
+        ws.hidden.withUnsafeMutableBufferPointer { hidden in
+        ws.scores.withUnsafeMutableBufferPointer { scores in
+        first.withUnsafeMutableBufferPointer { rows in
+            LayerNorm.forward(normed.baseAddress!, x, w.ln1Weight, w.ln1Bias, rows: R, cols: C)
+            Linear.forward(qkv.baseAddress!, normed.baseAddress!, w.inProjWeight, w.inProjBias, rows: R, inFeatures: C, outFeatures: 3 * C)
+            Parallel.workers(B * heads) { worker, range in
+                for pair in range {
+                    let b = pair / heads, h = pair % heads, s = sequences[b]
+                    let base = qkv.baseAddress! + s.start * 3 * C
+                    let p = scores.baseAddress! + worker * ws.longest * ws.longest
+                    // (1, T) = q_0 K^T scaled, softmax, (1, d) = p V
+                    BLAS.sgemm(base + h * d, base + C + h * d, transposeB: true, p, m: 1, n: s.length, k: d, alpha: scale,
+                               lda: 3 * C, ldb: 3 * C, ldc: s.length, parallel: false)
+                    Elementwise.softmaxRows(p, rows: 1, cols: s.length, causal: false)
+                    BLAS.sgemm(p, base + 2 * C + h * d, attention.baseAddress! + b * C + h * d, m: 1, n: d, k: s.length,
+                               ldb: 3 * C, ldc: C, parallel: false)
+                }
+            }
+            for (b, s) in sequences.enumerated() { memcpy(rows.baseAddress! + b * C, x + s.start * C, C * 4) }
+            Linear.forward(rows.baseAddress!, attention.baseAddress!, w.outProjWeight, w.outProjBias, rows: B, inFeatures: C, outFeatures: C, accumulate: true)
+            LayerNorm.forward(normed.baseAddress!, rows.baseAddress!, w.ln2Weight, w.ln2Bias, rows: B, cols: C)
+            BLAS.sgemm(normed.baseAddress!, w.fcWeight, transposeB: true, hidden.baseAddress!, m: B, n: M, k: C)
+            activation.forwardAddingBias(hidden.baseAddress!, w.fcBias, rows: B, cols: M)
+            Linear.forward(rows.baseAddress!, hidden.baseAddress!, w.projWeight, w.projBias, rows: B, inFeatures: M, outFeatures: C, accumulate: true)
+            for (b, s) in sequences.enumerated() { memcpy(x + s.start * C, rows.baseAddress! + b * C, C * 4) }
+        } } } } } }
+    }
+}

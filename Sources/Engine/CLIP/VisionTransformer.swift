@@ -51,6 +51,10 @@ public final class VisionTransformer: @unchecked Sendable {
                                               sequences: sequences, width: C, heads: v.heads, mlpWidth: v.mlpWidth,
                                               activation: configuration.activation, causal: false)
                     }
+                } else if i == blocks.count - 1 && !taps.contains(i + 1) {
+                    // Only the class tokens are read after the last block.
+                    ResidualBlock.forwardFirstRows(xs.baseAddress!, weights: block, workspace: workspace, sequences: sequences,
+                                                   width: C, heads: v.heads, mlpWidth: v.mlpWidth, activation: configuration.activation)
                 } else {
                     ResidualBlock.forward(xs.baseAddress!, valueValue: nil, weights: block, workspace: workspace,
                                           sequences: sequences, width: C, heads: v.heads, mlpWidth: v.mlpWidth,
