@@ -53,3 +53,19 @@ extension LayerNorm {
         }
     }
 }
+
+extension LayerNorm {
+    /// The weight and bias gradients of a layer norm, accumulated: dweight += sum over rows of
+    /// dout * xhat, dbias += sum of dout. Recomputes the statistics from `inp`, as `backward` does.
+    public static func parameterGradients(_ dweight: UnsafeMutablePointer<Float>, _ dbias: UnsafeMutablePointer<Float>,
+                                          _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, rows: Int, cols: Int, eps: Float = 1e-5) {
+        for r in 0..<rows {
+            let x = inp + r * cols, dy = dout + r * cols
+            let (mean, rstd) = statistics(x, cols: cols, eps: eps)
+            for c in 0..<cols {
+                dweight[c] += dy[c] * (x[c] - mean) * rstd
+                dbias[c] += dy[c]
+            }
+        }
+    }
+}

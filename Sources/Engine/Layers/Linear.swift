@@ -9,3 +9,15 @@ public enum Linear {
         if let bias { Elementwise.addBias(out, bias, rows: rows, cols: outFeatures) }
     }
 }
+
+extension Linear {
+    /// Backward of `forward`: dinp (R,K) += dout (R,N) W (N,K) when given; dweight (N,K) += dout^T inp;
+    /// dbias (N) += column sums of dout.
+    public static func backward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>?,
+                                dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                                rows: Int, inFeatures: Int, outFeatures: Int) {
+        if let dinp { BLAS.sgemm(dout, weight, dinp, m: rows, n: inFeatures, k: outFeatures, beta: 1) }
+        BLAS.sgemm(dout, transposeA: true, inp, dweight, m: outFeatures, n: inFeatures, k: rows, beta: 1)
+        if let dbias { for r in 0..<rows { for n in 0..<outFeatures { dbias[n] += dout[r * outFeatures + n] } } }
+    }
+}

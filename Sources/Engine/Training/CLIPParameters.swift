@@ -1,0 +1,54 @@
+// Every weight of a CLIP as a trainable array under its role, and the same layout for gradients
+// and optimiser state. Reads from and writes to OpenCLIP-named safetensors.
+import Foundation
+
+public struct CLIPParameters: Sendable {
+    public let configuration: CLIPConfiguration
+    var values: [TensorRole: [Float]]
+
+    init(configuration: CLIPConfiguration, values: [TensorRole: [Float]]) {
+        self.configuration = configuration; self.values = values
+    }
+
+    /// OpenCLIP's initialisation (see CLIPInitializer), from a seed.
+    public init(initialising configuration: CLIPConfiguration, seed: UInt64) {
+        let named = CLIPInitializer.tensors(configuration, seed: seed)
+        var values: [TensorRole: [Float]] = [:]
+        for tensor in named { values[CheckpointKeys.role(of: tensor.name)!] = tensor.values }
+        self.init(configuration: configuration, values: values)
+    }
+
+    public init(_ weights: CLIPWeights) { self.init(configuration: weights.configuration, values: weights.tensors) }
+
+    /// Zeros in the same layout (gradients, optimiser moments).
+    func zeros() -> CLIPParameters {
+        CLIPParameters(configuration: configuration, values: values.mapValues { [Float](repeating: 0, count: $0.count) })
+    }
+
+    subscript(_ role: TensorRole) -> [Float] {
+        get { values[role]! }
+        set { values[role] = newValue }
+    }
+
+    func block(_ tower: TensorRole.Tower, _ i: Int) -> BlockWeights { BlockWeights { values[.block(tower, i, $0)]! } }
+
+    mutating func setBlock(_ tower: TensorRole.Tower, _ i: Int, _ block: BlockWeights) {
+        for part in TensorRole.BlockTensor.allCases { values[.block(tower, i, part)] = block.tensor(part) }
+    }
+
+    public var count: Int { values.values.reduce(0) { $0 + $1.count } }
+
+    /// An in-memory CLIPWeights for the inference towers (the path is a label, not a file).
+    public func weights(label: String) -> CLIPWeights {
+        CLIPWeights(configuration: configuration, path: label, logitScale: values[.logitScale]![0], tensors: values)
+    }
+
+    /// OpenCLIP-named safetensors (F16 when `halfPrecision`), with the config JSON beside it.
+    public func write(to url: URL, halfPrecision: Bool, metadata: [String: String] = [:]) throws {
+        let tensors = CLIPWeights.expectedShapes(configuration).map { role, shape in (CheckpointKeys.name(of: role), shape, values[role]!) }
+        try Safetensors.write(tensors, to: url, halfPrecision: halfPrecision, metadata: metadata.merging(["format": "pt"]) { a, _ in a })
+        let v = configuration.vision
+        try "{\"activation\": \"\(configuration.activation.rawValue)\", \"image_size\": [\(v.imageHeight), \(v.imageWidth)]}\n"
+            .write(to: url.deletingPathExtension().appendingPathExtension("json"), atomically: true, encoding: .utf8)
+    }
+}

@@ -1,0 +1,160 @@
+// One transformer block for training: the forward pass keeps what the backward pass needs, and the
+// backward pass gives the input gradient and every weight's gradient. Same arithmetic as
+// ResidualBlock.forward (ordinary attention only: pretraining never uses the V-V stream).
+// Size letters: R stacked rows, C width, M MLP width, H heads.
+import Foundation
+
+/// A block's parameters or their gradients, in BlockWeights' layout.
+typealias BlockGradients = BlockWeights
+
+extension BlockWeights {
+    init(_ tensor: (TensorRole.BlockTensor) -> [Float]) {
+        ln1Weight = tensor(.ln1Weight); ln1Bias = tensor(.ln1Bias); inProjWeight = tensor(.inProjWeight); inProjBias = tensor(.inProjBias)
+        outProjWeight = tensor(.outProjWeight); outProjBias = tensor(.outProjBias); ln2Weight = tensor(.ln2Weight); ln2Bias = tensor(.ln2Bias)
+        fcWeight = tensor(.fcWeight); fcBias = tensor(.fcBias); projWeight = tensor(.projWeight); projBias = tensor(.projBias)
+    }
+
+    static func zeros(width C: Int, mlpWidth M: Int) -> BlockWeights {
+        BlockWeights { part in
+            switch part {
+            case .ln1Weight, .ln1Bias, .ln2Weight, .ln2Bias, .outProjBias, .projBias: return [Float](repeating: 0, count: C)
+            case .inProjWeight: return [Float](repeating: 0, count: 3 * C * C)
+            case .inProjBias: return [Float](repeating: 0, count: 3 * C)
+            case .outProjWeight: return [Float](repeating: 0, count: C * C)
+            case .fcWeight, .projWeight: return [Float](repeating: 0, count: M * C)
+            case .fcBias: return [Float](repeating: 0, count: M)
+            }
+        }
+    }
+
+    func tensor(_ part: TensorRole.BlockTensor) -> [Float] {
+        switch part {
+        case .ln1Weight: return ln1Weight
+        case .ln1Bias: return ln1Bias
+        case .inProjWeight: return inProjWeight
+        case .inProjBias: return inProjBias
+        case .outProjWeight: return outProjWeight
+        case .outProjBias: return outProjBias
+        case .ln2Weight: return ln2Weight
+        case .ln2Bias: return ln2Bias
+        case .fcWeight: return fcWeight
+        case .fcBias: return fcBias
+        case .projWeight: return projWeight
+        case .projBias: return projBias
+        }
+    }
+}
+
+/// What one block's forward pass keeps for its backward pass.
+final class BlockTape {
+    var input: [Float] = []      // (R, C)
+    var normed1: [Float] = []    // (R, C)
+    var qkv: [Float] = []        // (R, 3C)
+    var probs: [Float] = []      // per sequence and head (L, L), packed
+    var attention: [Float] = []  // (R, C)
+    var middle: [Float] = []     // (R, C)
+    var normed2: [Float] = []    // (R, C)
+    var pre: [Float] = []        // (R, M) before the activation
+    var hidden: [Float] = []     // (R, M) after it
+}
+
+struct TrainableBlock {
+    let width: Int, heads: Int, mlpWidth: Int
+    let activation: Activation
+    let causal: Bool
+    let sequences: [(start: Int, length: Int)]
+    var rows: Int { sequences.reduce(0) { $0 + $1.length } }
+
+    func probsOffsets() -> [Int] {
+        var offsets: [Int] = [], offset = 0
+        for s in sequences { offsets.append(offset); offset += heads * s.length * s.length }
+        offsets.append(offset)
+        return offsets
+    }
+
+    /// x (R, C) in place: x += attn(ln_1(x)); x += mlp(ln_2(x)).
+    func forward(_ x: inout [Float], _ w: BlockWeights) -> BlockTape {
+        let C = width, M = mlpWidth, H = heads, R = rows
+        let tape = BlockTape()
+        let offsets = probsOffsets()
+        tape.input = x
+        tape.normed1 = [Float](repeating: 0, count: R * C); tape.qkv = [Float](repeating: 0, count: R * 3 * C)
+        tape.probs = [Float](repeating: 0, count: offsets.last!); tape.attention = [Float](repeating: 0, count: R * C)
+        tape.normed2 = [Float](repeating: 0, count: R * C); tape.pre = [Float](repeating: 0, count: R * M)
+        tape.hidden = [Float](repeating: 0, count: R * M)
+        tape.normed1.withUnsafeMutableBufferPointer { n in tape.qkv.withUnsafeMutableBufferPointer { q in
+        tape.probs.withUnsafeMutableBufferPointer { p in tape.attention.withUnsafeMutableBufferPointer { a in
+        x.withUnsafeMutableBufferPointer { xs in
+            LayerNorm.forward(n.baseAddress!, xs.baseAddress!, w.ln1Weight, w.ln1Bias, rows: R, cols: C)
+            Linear.forward(q.baseAddress!, n.baseAddress!, w.inProjWeight, w.inProjBias, rows: R, inFeatures: C, outFeatures: 3 * C)
+            Parallel.workers(sequences.count * H) { _, range in
+                for pair in range {
+                    let s = pair / H, h = pair % H, seq = sequences[s]
+                    Attention.head(h, a.baseAddress! + seq.start * C, qkv: q.baseAddress! + seq.start * 3 * C,
+                                   scores: p.baseAddress! + offsets[s] + h * seq.length * seq.length, tokens: seq.length,
+                                   width: C, heads: H, kind: .ordinary, causal: causal)
+                }
+            }
+            Linear.forward(xs.baseAddress!, a.baseAddress!, w.outProjWeight, w.outProjBias, rows: R, inFeatures: C, outFeatures: C, accumulate: true)
+        } } } } }
+        tape.middle = x
+        tape.normed2.withUnsafeMutableBufferPointer { n in tape.pre.withUnsafeMutableBufferPointer { u in
+        tape.hidden.withUnsafeMutableBufferPointer { g in x.withUnsafeMutableBufferPointer { xs in
+            LayerNorm.forward(n.baseAddress!, xs.baseAddress!, w.ln2Weight, w.ln2Bias, rows: R, cols: C)
+            Linear.forward(u.baseAddress!, n.baseAddress!, w.fcWeight, w.fcBias, rows: R, inFeatures: C, outFeatures: M)
+            memcpy(g.baseAddress!, u.baseAddress!, R * M * 4)
+            activation.forwardAddingBias(g.baseAddress!, [Float](repeating: 0, count: M), rows: R, cols: M)
+            Linear.forward(xs.baseAddress!, g.baseAddress!, w.projWeight, w.projBias, rows: R, inFeatures: M, outFeatures: C, accumulate: true)
+        } } } }
+        return tape
+    }
+
+    /// dx (R, C): the gradient at the block's output in, at its input out; weight gradients added to `g`.
+    func backward(_ dx: inout [Float], _ tape: BlockTape, _ w: BlockWeights, into g: inout BlockGradients) {
+        let C = width, M = mlpWidth, H = heads, R = rows
+        let offsets = probsOffsets()
+        var dHidden = [Float](repeating: 0, count: R * M), dPre = [Float](repeating: 0, count: R * M)
+        var dNormed = [Float](repeating: 0, count: R * C)
+        var dAttention = [Float](repeating: 0, count: R * C), dqkv = [Float](repeating: 0, count: R * 3 * C)
+        let longest = sequences.map(\.length).max() ?? 1
+        var scratch = [Float](repeating: 0, count: Parallel.cores * longest * longest)
+        dx.withUnsafeMutableBufferPointer { dxs in dHidden.withUnsafeMutableBufferPointer { dh in dPre.withUnsafeMutableBufferPointer { du in
+        dNormed.withUnsafeMutableBufferPointer { dn in
+            // MLP: x += act(ln_2(x) Wfc^T + bfc) Wproj^T + bproj
+            Linear.backward(dinp: dh.baseAddress!, dweight: &g.projWeight, dbias: &g.projBias, dout: dxs.baseAddress!, inp: tape.hidden,
+                            weight: w.projWeight, rows: R, inFeatures: M, outFeatures: C)
+            tape.pre.withUnsafeBufferPointer { u in
+                Elementwise.activationBackward(du.baseAddress!, dh.baseAddress!, u.baseAddress!, count: R * M, quick: activation == .quickGELU)
+            }
+            memset(dn.baseAddress!, 0, R * C * 4)
+            Linear.backward(dinp: dn.baseAddress!, dweight: &g.fcWeight, dbias: &g.fcBias, dout: du.baseAddress!, inp: tape.normed2,
+                            weight: w.fcWeight, rows: R, inFeatures: C, outFeatures: M)
+            tape.middle.withUnsafeBufferPointer { mid in
+                LayerNorm.parameterGradients(&g.ln2Weight, &g.ln2Bias, dn.baseAddress!, mid.baseAddress!, rows: R, cols: C)
+                LayerNorm.backward(dxs.baseAddress!, dn.baseAddress!, mid.baseAddress!, w.ln2Weight, rows: R, cols: C)
+            }
+            // Attention: x += attn(ln_1(x) Win^T + bin) Wout^T + bout
+            dAttention.withUnsafeMutableBufferPointer { da in dqkv.withUnsafeMutableBufferPointer { dq in
+            scratch.withUnsafeMutableBufferPointer { sc in
+            tape.qkv.withUnsafeBufferPointer { q in tape.probs.withUnsafeBufferPointer { p in
+                Linear.backward(dinp: da.baseAddress!, dweight: &g.outProjWeight, dbias: &g.outProjBias, dout: dxs.baseAddress!,
+                                inp: tape.attention, weight: w.outProjWeight, rows: R, inFeatures: C, outFeatures: C)
+                Parallel.workers(sequences.count * H) { worker, range in
+                    for pair in range {
+                        let s = pair / H, h = pair % H, seq = sequences[s]
+                        Attention.backwardHead(h, dqkv: dq.baseAddress! + seq.start * 3 * C, datt: da.baseAddress! + seq.start * C,
+                                               qkv: q.baseAddress! + seq.start * 3 * C, probs: p.baseAddress! + offsets[s] + h * seq.length * seq.length,
+                                               scratch: sc.baseAddress! + worker * longest * longest, tokens: seq.length, width: C, heads: H)
+                    }
+                }
+                memset(dn.baseAddress!, 0, R * C * 4)
+                Linear.backward(dinp: dn.baseAddress!, dweight: &g.inProjWeight, dbias: &g.inProjBias, dout: dq.baseAddress!,
+                                inp: tape.normed1, weight: w.inProjWeight, rows: R, inFeatures: C, outFeatures: 3 * C)
+            } } } } }
+            tape.input.withUnsafeBufferPointer { input in
+                LayerNorm.parameterGradients(&g.ln1Weight, &g.ln1Bias, dn.baseAddress!, input.baseAddress!, rows: R, cols: C)
+                LayerNorm.backward(dxs.baseAddress!, dn.baseAddress!, input.baseAddress!, w.ln1Weight, rows: R, cols: C)
+            }
+        } } } }
+    }
+}

@@ -1,0 +1,68 @@
+@testable import Engine
+import Foundation
+import Testing
+
+/// The pretraining gradients of every kind of parameter in both towers, against finite differences
+/// of the loss on a tiny model and a small batch from the caption stream.
+@Suite struct PretrainingGradientTests {
+    static let configuration = CLIPInitializer.small(layers: 2, width: 64, embed: 16, imageSize: 32, patch: 8, contextLength: 16)
+
+    func batch() -> PretrainingBatch {
+        var stream = CaptionStream(seed: 4, size: 32, defectiveFraction: 0.7)
+        return PretrainingBatch.make(&stream, count: 4, configuration: Self.configuration)
+    }
+
+    @Test func gradientsMatchFiniteDifferences() throws {
+        let parameters = CLIPParameters(initialising: Self.configuration, seed: 3)
+        var trainer = Pretrainer(parameters: parameters, optimizer: AdamW(parameters))
+        // Stronger text weights than at initialisation, so the losses' terms are not all flat.
+        trainer.parameters[.logitScale] = [2.5]
+        let batch = batch()
+        #expect(batch.coverage.contains { $0.contains { $0 >= 0.25 } }, "the batch has defective patches for the dense term")
+        let (result, gradients) = trainer.lossAndGradients(batch)
+        #expect(result.dense > 0 && result.contrastive > 0)
+        let roles: [TensorRole] = [.patchEmbedding, .classEmbedding, .visionPositional, .lnPreWeight, .lnPostBias, .visionProjection,
+                                   .block(.vision, 0, .inProjWeight), .block(.vision, 1, .fcBias), .block(.vision, 0, .ln1Weight),
+                                   .block(.vision, 1, .outProjWeight), .block(.vision, 0, .projWeight),
+                                   .block(.text, 0, .inProjBias), .block(.text, 1, .fcWeight), .block(.text, 0, .ln2Bias),
+                                   .textPositional, .lnFinalWeight, .textProjection, .logitScale]
+        var random = SyntheticRandom(seed: 5)
+        var worst: (Float, String) = (0, "")
+        for role in roles {
+            let count = trainer.parameters[role].count
+            let g = gradients[role]
+            // The entries with the largest gradients, and one at random: each a clear signal above rounding.
+            let largest = g.indices.max { abs(g[$0]) < abs(g[$1]) }!
+            for index in [largest, random.int(0..<count)] {
+                let h: Float = 3e-3
+                var plus = trainer, minus = trainer
+                plus.parameters.values[role]![index] += h
+                minus.parameters.values[role]![index] -= h
+                let numeric = (plus.lossAndGradients(batch).result.loss - minus.lossAndGradients(batch).result.loss) / (2 * h)
+                // 1% of the value, above the finite difference's rounding floor (about 1e-4 in Float32).
+                let error = abs(numeric - g[index]) / (2e-4 + 0.01 * max(abs(numeric), abs(g[index])))
+                if error > worst.0 { worst = (error, "\(role)[\(index)]: analytic \(g[index]), numeric \(numeric)") }
+            }
+        }
+        // Token embeddings: the rows the captions use.
+        let token = batch.captions[0][2], C = Self.configuration.text.width
+        let index = token * C + 5
+        var plus = trainer, minus = trainer
+        plus.parameters.values[.tokenEmbedding]![index] += 3e-3
+        minus.parameters.values[.tokenEmbedding]![index] -= 3e-3
+        let numeric = (plus.lossAndGradients(batch).result.loss - minus.lossAndGradients(batch).result.loss) / 6e-3
+        let analytic = gradients[.tokenEmbedding][index]
+        #expect(abs(numeric - analytic) <= 0.03 * max(abs(numeric), 1e-3), "token embedding: analytic \(analytic), numeric \(numeric)")
+        #expect(worst.0 <= 1, "worst: \(worst.1) (\(worst.0) of the tolerance)")
+    }
+
+    @Test func afewStepsLowerTheLoss() throws {
+        let parameters = CLIPParameters(initialising: Self.configuration, seed: 3)
+        var trainer = Pretrainer(parameters: parameters, optimizer: AdamW(parameters, learningRate: 2e-3))
+        let batch = batch()
+        let first = trainer.step(batch, learningRate: 2e-3).loss
+        for _ in 0..<8 { trainer.step(batch, learningRate: 2e-3) }
+        let last = trainer.lossAndGradients(batch).result.loss
+        #expect(last < first * 0.8, "loss \(first) -> \(last)")
+    }
+}
