@@ -65,4 +65,19 @@ import Testing
         let last = trainer.lossAndGradients(batch).result.loss
         #expect(last < first * 0.8, "loss \(first) -> \(last)")
     }
+
+    @Test func reusedBuffersGiveTheSameSteps() throws {
+        let parameters = CLIPParameters(initialising: Self.configuration, seed: 3)
+        var reusing = Pretrainer(parameters: parameters, optimizer: AdamW(parameters, learningRate: 1e-3))
+        var fresh = reusing
+        var stream = CaptionStream(seed: 9, size: 32, defectiveFraction: 0.7)
+        for _ in 0..<3 {
+            let batch = PretrainingBatch.make(&stream, count: 3, configuration: Self.configuration)
+            fresh.visionTape = nil; fresh.gradients = nil
+            let a = reusing.step(batch, learningRate: 1e-3).loss, b = fresh.step(batch, learningRate: 1e-3).loss
+            #expect(a == b)
+        }
+        #expect(reusing.parameters[.patchEmbedding] == fresh.parameters[.patchEmbedding])
+        #expect(reusing.parameters[.block(.vision, 1, .fcWeight)] == fresh.parameters[.block(.vision, 1, .fcWeight)])
+    }
 }

@@ -59,13 +59,26 @@ extension LayerNorm {
     /// dout * xhat, dbias += sum of dout. Recomputes the statistics from `inp`, as `backward` does.
     public static func parameterGradients(_ dweight: UnsafeMutablePointer<Float>, _ dbias: UnsafeMutablePointer<Float>,
                                           _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, rows: Int, cols: Int, eps: Float = 1e-5) {
-        for r in 0..<rows {
-            let x = inp + r * cols, dy = dout + r * cols
-            let (mean, rstd) = statistics(x, cols: cols, eps: eps)
-            for c in 0..<cols {
-                dweight[c] += dy[c] * (x[c] - mean) * rstd
-                dbias[c] += dy[c]
+        // Each core sums its share of the rows; the partial sums are added at the end.
+        let cores = Parallel.cores
+        var partial = [Float](repeating: 0, count: cores * 2 * cols)
+        partial.withUnsafeMutableBufferPointer { sums in
+            let sums = sums.baseAddress!
+            Parallel.workers(rows, minimumChunk: 64) { worker, range in
+                let dw = sums + worker * 2 * cols, db = dw + cols
+                for r in range {
+                    let x = inp + r * cols, dy = dout + r * cols
+                    let (mean, rstd) = statistics(x, cols: cols, eps: eps)
+                    for c in 0..<cols {
+                        dw[c] += dy[c] * (x[c] - mean) * rstd
+                        db[c] += dy[c]
+                    }
+                }
             }
         }
+        for worker in 0..<cores { for c in 0..<cols {
+            dweight[c] += partial[worker * 2 * cols + c]
+            dbias[c] += partial[worker * 2 * cols + cols + c]
+        } }
     }
 }

@@ -18,6 +18,10 @@ extension Linear {
                                 rows: Int, inFeatures: Int, outFeatures: Int) {
         if let dinp { BLAS.sgemm(dout, weight, dinp, m: rows, n: inFeatures, k: outFeatures, beta: 1) }
         BLAS.sgemm(dout, transposeA: true, inp, dweight, m: outFeatures, n: inFeatures, k: rows, beta: 1)
-        if let dbias { for r in 0..<rows { for n in 0..<outFeatures { dbias[n] += dout[r * outFeatures + n] } } }
+        if let dbias {
+            // Column sums as a product with a row of ones, so they spread over the cores like the rest.
+            let ones = [Float](repeating: 1, count: rows)
+            BLAS.sgemm(ones, dout, dbias, m: 1, n: outFeatures, k: rows, beta: 1)
+        }
     }
 }

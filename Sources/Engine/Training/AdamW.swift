@@ -27,12 +27,18 @@ public struct AdamW {
             parameters.values[role] = nil; first.values[role] = nil; second.values[role] = nil   // no copies while updating
             let decay = Self.decays(role, shape: shapes[role] ?? []) ? learningRate * weightDecay : 0
             let lr = learningRate, b1 = beta1, b2 = beta2, eps = epsilon
-            for i in 0..<p.count {
-                p[i] -= decay * p[i]
-                m[i] = b1 * m[i] + (1 - b1) * g[i]
-                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                p[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
-            }
+            p.withUnsafeMutableBufferPointer { ps in m.withUnsafeMutableBufferPointer { ms in v.withUnsafeMutableBufferPointer { vs in
+            g.withUnsafeBufferPointer { gs in
+                let p = ps.baseAddress!, m = ms.baseAddress!, v = vs.baseAddress!, g = gs.baseAddress!
+                Parallel.chunks(ps.count, minimumChunk: 1 << 16) { range in
+                    for i in range {
+                        p[i] -= decay * p[i]
+                        m[i] = b1 * m[i] + (1 - b1) * g[i]
+                        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                        p[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                    }
+                }
+            } } } }
             parameters.values[role] = p; first.values[role] = m; second.values[role] = v
         }
     }

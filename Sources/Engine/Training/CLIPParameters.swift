@@ -25,6 +25,16 @@ public struct CLIPParameters: Sendable {
         CLIPParameters(configuration: configuration, values: values.mapValues { [Float](repeating: 0, count: $0.count) })
     }
 
+    /// Every value set to zero, in place.
+    mutating func clear() {
+        for role in Array(values.keys) {
+            var x = values[role]!
+            values[role] = nil
+            x.withUnsafeMutableBufferPointer { _ = memset($0.baseAddress!, 0, $0.count * 4) }
+            values[role] = x
+        }
+    }
+
     subscript(_ role: TensorRole) -> [Float] {
         get { values[role]! }
         set { values[role] = newValue }

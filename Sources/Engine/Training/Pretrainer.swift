@@ -47,6 +47,10 @@ public struct Pretrainer {
     public var loss = PretrainingLoss()
     /// The dense term's prompts: product k's normal prompt at 2k, its defect prompt at 2k + 1.
     let promptTokens: [[Int]]
+    /// Kept between steps: the vision tape's and the backward pass's buffers, and the gradients.
+    var visionTape: VisionTape?
+    let scratch = BlockScratch()
+    var gradients: CLIPParameters?
 
     public init(parameters: CLIPParameters, optimizer: AdamW, tokenizer: Tokenizer = .shared) {
         self.parameters = parameters; self.optimizer = optimizer
@@ -58,9 +62,16 @@ public struct Pretrainer {
 
     /// The loss on a batch and the gradient of every parameter.
     public func lossAndGradients(_ batch: PretrainingBatch) -> (result: PretrainingLoss.Result, gradients: CLIPParameters) {
+        var copy = self
+        copy.visionTape = nil; copy.gradients = nil
+        return copy.lossAndGradientsReusingBuffers(batch)
+    }
+
+    mutating func lossAndGradientsReusingBuffers(_ batch: PretrainingBatch) -> (result: PretrainingLoss.Result, gradients: CLIPParameters) {
         let c = parameters.configuration
         let B = batch.images.count, T = c.vision.patches + 1, E = c.embedDimension
-        let (rows, visionTape) = parameters.visionForward(batch.images)
+        let (rows, visionTape) = parameters.visionForward(batch.images, reusing: self.visionTape)
+        self.visionTape = nil
         let (features, textTape) = parameters.textForward(batch.captions + promptTokens)
         func row(_ x: [Float], _ r: Int) -> [Float] { Array(x[(r * E)..<((r + 1) * E)]) }
         let result = loss.compute(images: (0..<B).map { row(rows, $0 * T) }, captions: (0..<B).map { row(features, $0) },
@@ -73,19 +84,23 @@ public struct Pretrainer {
             for p in 0..<(T - 1) { for e in 0..<E { dRows[(b * T + 1 + p) * E + e] = result.dPatches[b][p][e] } }
         }
         let dFeatures = (result.dCaptions + result.dPrompts).flatMap { $0 }
-        var gradients = parameters.zeros()
-        parameters.visionBackward(dRows, visionTape, into: &gradients)
+        var gradients = self.gradients ?? parameters.zeros()
+        self.gradients = nil
+        gradients.clear()
+        parameters.visionBackward(dRows, visionTape, into: &gradients, scratch: scratch)
         parameters.textBackward(dFeatures, textTape, into: &gradients)
         gradients[.logitScale] = [result.dLogitScale]
+        self.visionTape = visionTape
         return (result, gradients)
     }
 
     /// One AdamW step at `learningRate`; returns the loss before it.
     @discardableResult
     public mutating func step(_ batch: PretrainingBatch, learningRate: Float) -> PretrainingLoss.Result {
-        let (result, gradients) = lossAndGradients(batch)
+        let (result, gradients) = lossAndGradientsReusingBuffers(batch)
         optimizer.learningRate = learningRate
         optimizer.step(&parameters, gradients: gradients)
+        self.gradients = gradients
         return result
     }
 }

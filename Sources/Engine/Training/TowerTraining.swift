@@ -5,7 +5,7 @@
 import Foundation
 
 struct VisionTape {
-    let images: Int
+    var images: Int
     var columns: [Float] = []        // (B*P, 3 p p) im2col of the patches
     var embedded: [Float] = []       // (B*T, C) before ln_pre
     var blocks: [BlockTape] = []
@@ -25,10 +25,13 @@ extension CLIPParameters {
     var visionBlock: TrainableBlock.Type { TrainableBlock.self }
 
     /// (B*T, E) projected rows of every image: row b*T is image b's embedding, the rest its patch tokens.
-    func visionForward(_ images: [[Float]]) -> (rows: [Float], tape: VisionTape) {
+    /// `reusing`: a previous step's tape, whose buffers are overwritten rather than allocated again.
+    func visionForward(_ images: [[Float]], reusing previous: VisionTape? = nil) -> (rows: [Float], tape: VisionTape) {
         let v = configuration.vision, c = configuration
         let C = v.width, p = v.patchSize, P = v.patches, T = P + 1, K = 3 * p * p, B = images.count, E = c.embedDimension
-        var tape = VisionTape(images: B)
+        var tape = previous ?? VisionTape(images: B)
+        tape.images = B
+        if tape.blocks.count != v.layers { tape.blocks = (0..<v.layers).map { _ in BlockTape() } }
         var columns = [Float](repeating: 0, count: B * P * K)
         for (b, image) in images.enumerated() {
             for patch in 0..<P {
@@ -50,7 +53,7 @@ extension CLIPParameters {
         x.withUnsafeMutableBufferPointer { LayerNorm.forward($0.baseAddress!, $0.baseAddress!, self[.lnPreWeight], self[.lnPreBias], rows: B * T, cols: C) }
         let block = TrainableBlock(width: C, heads: v.heads, mlpWidth: v.mlpWidth, activation: c.activation, causal: false,
                                    sequences: (0..<B).map { (start: $0 * T, length: T) })
-        for i in 0..<v.layers { tape.blocks.append(block.forward(&x, self.block(.vision, i))) }
+        for i in 0..<v.layers { _ = block.forward(&x, self.block(.vision, i), tape: tape.blocks[i]) }
         tape.final = x
         x.withUnsafeMutableBufferPointer { LayerNorm.forward($0.baseAddress!, $0.baseAddress!, self[.lnPostWeight], self[.lnPostBias], rows: B * T, cols: C) }
         tape.normed = x
@@ -58,7 +61,7 @@ extension CLIPParameters {
     }
 
     /// dRows (B*T, E): the gradient at every projected row; gradients added to `g`.
-    func visionBackward(_ dRows: [Float], _ tape: VisionTape, into g: inout CLIPParameters) {
+    func visionBackward(_ dRows: [Float], _ tape: VisionTape, into g: inout CLIPParameters, scratch: BlockScratch = BlockScratch()) {
         let v = configuration.vision, c = configuration
         let C = v.width, p = v.patchSize, P = v.patches, T = P + 1, K = 3 * p * p, B = tape.images, E = c.embedDimension
         dRows.withUnsafeBufferPointer { dr in tape.normed.withUnsafeBufferPointer { n in
@@ -73,7 +76,7 @@ extension CLIPParameters {
                                    sequences: (0..<B).map { (start: $0 * T, length: T) })
         for i in (0..<v.layers).reversed() {
             var gb = g.block(.vision, i)
-            block.backward(&dx, tape.blocks[i], self.block(.vision, i), into: &gb)
+            block.backward(&dx, tape.blocks[i], self.block(.vision, i), into: &gb, scratch: scratch)
             g.setBlock(.vision, i, gb)
         }
         var dEmbedded = [Float](repeating: 0, count: B * T * C)

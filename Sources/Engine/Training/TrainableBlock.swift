@@ -56,6 +56,24 @@ final class BlockTape {
     var normed2: [Float] = []    // (R, C)
     var pre: [Float] = []        // (R, M) before the activation
     var hidden: [Float] = []     // (R, M) after it
+
+    /// Sizes the buffers for R rows; they are kept from step to step (a step's tapes run to hundreds of MB).
+    func prepare(rows R: Int, width C: Int, mlpWidth M: Int, probs: Int) {
+        func size(_ x: inout [Float], _ n: Int) { if x.count != n { x = [Float](repeating: 0, count: n) } }
+        size(&input, R * C); size(&normed1, R * C); size(&qkv, R * 3 * C); size(&self.probs, probs); size(&attention, R * C)
+        size(&middle, R * C); size(&normed2, R * C); size(&pre, R * M); size(&hidden, R * M)
+    }
+}
+
+/// The backward pass's scratch, shared by the blocks of a tower (they run one after another).
+final class BlockScratch {
+    var dHidden: [Float] = [], dPre: [Float] = [], dNormed: [Float] = [], dAttention: [Float] = [], dqkv: [Float] = [], scores: [Float] = []
+
+    func prepare(rows R: Int, width C: Int, mlpWidth M: Int, longest: Int) {
+        func size(_ x: inout [Float], _ n: Int) { if x.count != n { x = [Float](repeating: 0, count: n) } }
+        size(&dHidden, R * M); size(&dPre, R * M); size(&dNormed, R * C); size(&dAttention, R * C); size(&dqkv, R * 3 * C)
+        size(&scores, Parallel.cores * longest * longest)
+    }
 }
 
 struct TrainableBlock {
@@ -73,15 +91,11 @@ struct TrainableBlock {
     }
 
     /// x (R, C) in place: x += attn(ln_1(x)); x += mlp(ln_2(x)).
-    func forward(_ x: inout [Float], _ w: BlockWeights) -> BlockTape {
+    func forward(_ x: inout [Float], _ w: BlockWeights, tape: BlockTape = BlockTape()) -> BlockTape {
         let C = width, M = mlpWidth, H = heads, R = rows
-        let tape = BlockTape()
         let offsets = probsOffsets()
-        tape.input = x
-        tape.normed1 = [Float](repeating: 0, count: R * C); tape.qkv = [Float](repeating: 0, count: R * 3 * C)
-        tape.probs = [Float](repeating: 0, count: offsets.last!); tape.attention = [Float](repeating: 0, count: R * C)
-        tape.normed2 = [Float](repeating: 0, count: R * C); tape.pre = [Float](repeating: 0, count: R * M)
-        tape.hidden = [Float](repeating: 0, count: R * M)
+        tape.prepare(rows: R, width: C, mlpWidth: M, probs: offsets.last!)
+        tape.input.withUnsafeMutableBufferPointer { t in x.withUnsafeBufferPointer { _ = memcpy(t.baseAddress!, $0.baseAddress!, R * C * 4) } }
         tape.normed1.withUnsafeMutableBufferPointer { n in tape.qkv.withUnsafeMutableBufferPointer { q in
         tape.probs.withUnsafeMutableBufferPointer { p in tape.attention.withUnsafeMutableBufferPointer { a in
         x.withUnsafeMutableBufferPointer { xs in
@@ -97,7 +111,7 @@ struct TrainableBlock {
             }
             Linear.forward(xs.baseAddress!, a.baseAddress!, w.outProjWeight, w.outProjBias, rows: R, inFeatures: C, outFeatures: C, accumulate: true)
         } } } } }
-        tape.middle = x
+        tape.middle.withUnsafeMutableBufferPointer { t in x.withUnsafeBufferPointer { _ = memcpy(t.baseAddress!, $0.baseAddress!, R * C * 4) } }
         tape.normed2.withUnsafeMutableBufferPointer { n in tape.pre.withUnsafeMutableBufferPointer { u in
         tape.hidden.withUnsafeMutableBufferPointer { g in x.withUnsafeMutableBufferPointer { xs in
             LayerNorm.forward(n.baseAddress!, xs.baseAddress!, w.ln2Weight, w.ln2Bias, rows: R, cols: C)
@@ -110,17 +124,15 @@ struct TrainableBlock {
     }
 
     /// dx (R, C): the gradient at the block's output in, at its input out; weight gradients added to `g`.
-    func backward(_ dx: inout [Float], _ tape: BlockTape, _ w: BlockWeights, into g: inout BlockGradients) {
+    func backward(_ dx: inout [Float], _ tape: BlockTape, _ w: BlockWeights, into g: inout BlockGradients, scratch work: BlockScratch = BlockScratch()) {
         let C = width, M = mlpWidth, H = heads, R = rows
         let offsets = probsOffsets()
-        var dHidden = [Float](repeating: 0, count: R * M), dPre = [Float](repeating: 0, count: R * M)
-        var dNormed = [Float](repeating: 0, count: R * C)
-        var dAttention = [Float](repeating: 0, count: R * C), dqkv = [Float](repeating: 0, count: R * 3 * C)
         let longest = sequences.map(\.length).max() ?? 1
-        var scratch = [Float](repeating: 0, count: Parallel.cores * longest * longest)
-        dx.withUnsafeMutableBufferPointer { dxs in dHidden.withUnsafeMutableBufferPointer { dh in dPre.withUnsafeMutableBufferPointer { du in
-        dNormed.withUnsafeMutableBufferPointer { dn in
-            // MLP: x += act(ln_2(x) Wfc^T + bfc) Wproj^T + bproj
+        work.prepare(rows: R, width: C, mlpWidth: M, longest: longest)
+        dx.withUnsafeMutableBufferPointer { dxs in work.dHidden.withUnsafeMutableBufferPointer { dh in work.dPre.withUnsafeMutableBufferPointer { du in
+        work.dNormed.withUnsafeMutableBufferPointer { dn in
+            // MLP: x += act(ln_2(x) Wfc^T + bfc) Wproj^T + bproj (the scratch is reused: clear what accumulates)
+            memset(dh.baseAddress!, 0, R * M * 4)
             Linear.backward(dinp: dh.baseAddress!, dweight: &g.projWeight, dbias: &g.projBias, dout: dxs.baseAddress!, inp: tape.hidden,
                             weight: w.projWeight, rows: R, inFeatures: M, outFeatures: C)
             tape.pre.withUnsafeBufferPointer { u in
@@ -134,9 +146,10 @@ struct TrainableBlock {
                 LayerNorm.backward(dxs.baseAddress!, dn.baseAddress!, mid.baseAddress!, w.ln2Weight, rows: R, cols: C)
             }
             // Attention: x += attn(ln_1(x) Win^T + bin) Wout^T + bout
-            dAttention.withUnsafeMutableBufferPointer { da in dqkv.withUnsafeMutableBufferPointer { dq in
-            scratch.withUnsafeMutableBufferPointer { sc in
+            work.dAttention.withUnsafeMutableBufferPointer { da in work.dqkv.withUnsafeMutableBufferPointer { dq in
+            work.scores.withUnsafeMutableBufferPointer { sc in
             tape.qkv.withUnsafeBufferPointer { q in tape.probs.withUnsafeBufferPointer { p in
+                memset(da.baseAddress!, 0, R * C * 4)
                 Linear.backward(dinp: da.baseAddress!, dweight: &g.outProjWeight, dbias: &g.outProjBias, dout: dxs.baseAddress!,
                                 inp: tape.attention, weight: w.outProjWeight, rows: R, inFeatures: C, outFeatures: C)
                 Parallel.workers(sequences.count * H) { worker, range in

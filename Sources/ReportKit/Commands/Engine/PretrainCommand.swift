@@ -1,0 +1,99 @@
+import ArgumentParser
+import Engine
+import Figures
+import Foundation
+
+/// `report pretrain`: the default model, pretrained on the synthetic caption stream.
+struct PretrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pretrain",
+        abstract: "Pretrain the small CLIP on fresh synthetic images; writes OpenCLIP-named safetensors, a JSON log and a loss curve.")
+
+    @Option(help: "Folder for model.safetensors, model.json, log.json and loss-curve.svg.")
+    var out = "Models/\(Workspace.embeddedModelName)"
+
+    @Option(help: "Optimiser steps.")
+    var steps = 2000
+
+    @Option(help: "Images per step.")
+    var batch = 32
+
+    @Option(help: "Peak learning rate (AdamW, after linear warm-up, cosine to zero).")
+    var learningRate: Float = 5e-4
+
+    @Option(help: "Warm-up steps.")
+    var warmup = 100
+
+    @Option(help: "Weight of the dense (patch-to-prompt) term.")
+    var denseWeight: Float = 1
+
+    @Option(help: "Seed of the initialisation and the image stream.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Transformer layers per tower.")
+    var layers = 4
+
+    @Option(help: "Width of both towers (64 per attention head).")
+    var width = 192
+
+    @Flag(help: "Store F32 instead of F16.")
+    var fullPrecision = false
+
+    func validate() throws {
+        if steps < 1 || batch < 2 { throw ValidationError("--steps must be at least 1 and --batch at least 2") }
+        if width % 64 != 0 { throw ValidationError("--width must be a multiple of 64 (the head width)") }
+    }
+
+    func run() throws {
+        TerminalProgress.install()
+        var settings = PretrainingSettings()
+        settings.steps = steps; settings.batchSize = batch; settings.learningRate = learningRate; settings.warmup = warmup
+        settings.denseWeight = denseWeight; settings.seed = seed; settings.layers = layers; settings.width = width
+        let directory = URL(fileURLWithPath: out)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let metadata = ["origin": "report pretrain", "steps": "\(steps)", "batch": "\(batch)", "seed": "\(seed)"]
+        let (parameters, log) = try PretrainingRun.train(settings) { entry, parameters in
+            // A checkpoint every 250 steps, so a stopped run leaves a usable model.
+            if entry.step > 0 && entry.step % 250 == 0 {
+                try parameters.write(to: directory.appendingPathComponent("checkpoint.safetensors"), halfPrecision: !fullPrecision,
+                                     metadata: metadata.merging(["step": "\(entry.step)"]) { a, _ in a })
+            }
+            if entry.step % 50 == 0 {
+                printError(String(format: "step %d: loss %.3f (contrastive %.3f, dense %.3f), lr %.2e, scale %.2f, %.0f s",
+                                  entry.step, entry.loss, entry.contrastive, entry.dense, entry.learningRate, expf(entry.logitScale), entry.seconds))
+            }
+        }
+        try parameters.write(to: directory.appendingPathComponent("model.safetensors"), halfPrecision: !fullPrecision, metadata: metadata)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try AtomicFile.write(try encoder.encode(log), to: directory.appendingPathComponent("log.json"))
+        try Self.lossCurve(log).write(to: directory.appendingPathComponent("loss-curve.svg").path)
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent("checkpoint.safetensors"))
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent("checkpoint.json"))
+        print(String(format: "%d steps of %d images in %.1f min (%.1f images/s); final loss %.3f; wrote %@",
+                     steps, batch, log.totalSeconds / 60, log.imagesPerSecond, log.entries.last?.loss ?? .nan, out))
+    }
+
+    /// The loss per step, smoothed over 20 steps.
+    static func lossCurve(_ log: PretrainingLog) -> PretrainingCurve {
+        PretrainingCurve(log: log)
+    }
+}
+
+struct PretrainingCurve {
+    let log: PretrainingLog
+    func smoothed(_ value: (PretrainingLogEntry) -> Float) -> [(x: Double, y: Double)] {
+        let values = log.entries.map(value)
+        return values.indices.map { i in
+            let window = values[max(0, i - 19)...i]
+            return (Double(i), Double(window.reduce(0, +)) / Double(window.count))
+        }
+    }
+    func write(to path: String) throws {
+        let plot = LinePlot(title: "Pretraining loss (mean of the last 20 steps)",
+                            series: [.init("total", smoothed(\.loss), markers: false), .init("contrastive", smoothed(\.contrastive), markers: false),
+                                     .init("dense", smoothed(\.dense), markers: false)],
+                            xLabel: "step", yLabel: "loss")
+        try FigureWriter.write(plot, to: path)
+    }
+}
