@@ -26,3 +26,15 @@ public enum ExperimentScoring {
                                  imageAUROCInterval: [interval.lowerBound, interval.upperBound])
     }
 }
+
+extension ExperimentScoring {
+    /// Image and pixel AUROC on the images `keep` selects (normal images and some defect kinds).
+    public static func aurocs(_ result: ExperimentResult, keep: (ScoredImage) -> Bool) throws -> (image: Double, pixel: Double) {
+        let images = result.images.filter(keep)
+        let size = result.configuration.evaluationSize
+        let maps = images.map(result.evaluationMap)
+        let masks = try images.map { try mask($0, root: result.dataRoot, size: size) }
+        return (ImageAUROC.compute(scores: images.map(\.score), labels: images.map(\.isDefective)),
+                try PixelAUROC.compute(maps: maps, masks: masks))
+    }
+}

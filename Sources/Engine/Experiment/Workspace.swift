@@ -23,8 +23,10 @@ public struct Workspace: Sendable {
     /// The model the project pretrains and ships (see Models/README.md); nil when this checkout has none.
     public static let embeddedModelName = "synthetic-clip"
     public var embeddedModel: URL? {
-        let url = root.appendingPathComponent("Models/\(Self.embeddedModelName)/model.safetensors")
-        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+        // This root's Models/, else the package's own (a report root elsewhere still finds the shipped model).
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..").standardizedFileURL
+        return [root, package].map { $0.appendingPathComponent("Models/\(Self.embeddedModelName)/model.safetensors") }
+            .first { FileManager.default.fileExists(atPath: $0.path) }
     }
 
     /// The weights to use: the given file, else the embedded model, with the name results cite.
@@ -45,5 +47,20 @@ public struct Workspace: Sendable {
         let path = cache.appendingPathComponent("synthetic/seed-\(seed)-size-\(size)").path
         if !FileManager.default.fileExists(atPath: path) { try SyntheticBenchmark(seed: seed, size: size).write(to: path) }
         return path
+    }
+}
+
+extension Workspace {
+    /// The control for a model: the same architecture with OpenCLIP's random initialisation from `seed`,
+    /// written once under .report-cache/models (F16, as the shipped model is stored).
+    public func randomControl(like model: ExperimentModel, seed: UInt64 = 0) throws -> ExperimentModel {
+        let c = model.clip.configuration
+        let name = "random-\(c.vision.imageHeight)px-p\(c.vision.patchSize)-w\(c.vision.width)-l\(c.vision.layers)-t\(c.text.width)x\(c.text.layers)-e\(c.embedDimension)-seed\(seed)"
+        let url = cache.appendingPathComponent("models/\(name).safetensors")
+        if !FileManager.default.fileExists(atPath: url.path) {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try CLIPParameters(initialising: c, seed: seed).write(to: url, halfPrecision: true, metadata: ["origin": "random control, seed \(seed)"])
+        }
+        return try ExperimentModel(clip: try CLIPModel(path: url.path), name: "random weights (\(name))", cache: featureCache)
     }
 }

@@ -6,7 +6,7 @@ public struct ReportCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Build the DevPrompt report: run the chapters' Swift cells and write the HTML site.",
-        subcommands: [BuildCommand.self, ListCommand.self, CleanCommand.self, EmbedCommand.self, EvalCommand.self, DetectCommand.self, PretrainCommand.self, DataCommand.self, BenchCommand.self, RunChapterCommand.self])
+        subcommands: [BuildCommand.self, ListCommand.self, CleanCommand.self, EmbedCommand.self, EvalCommand.self, DetectCommand.self, PretrainCommand.self, CompareCommand.self, DataCommand.self, BenchCommand.self, RunChapterCommand.self])
 
     /// The chapters compiled into this binary; `main.swift` sets it before parsing.
     nonisolated(unsafe) public static var compiledChapters: [CompiledChapter] = []
