@@ -17,12 +17,13 @@ public enum ExperimentScoring {
         let masks = try result.images.map { try mask($0, root: result.dataRoot, size: size) }
         let scores = result.images.map(\.score), labels = result.images.map(\.isDefective)
         let interval = ImageAUROC.bootstrapInterval(scores: scores, labels: labels, seed: result.configuration.seed)
-        let pixels = RankedScores(scores: maps.flatMap { $0 }, labels: masks.flatMap { $0.map { $0 > 0 } })
+        var pixels = PixelAUROC(expectedPixels: maps.count * size * size)
+        for (map, mask) in zip(maps, masks) { try pixels.add(map: map, mask: mask) }
         return ExperimentMetrics(imageAUROC: ImageAUROC.compute(scores: scores, labels: labels),
-                                 pixelAUROC: try PixelAUROC.compute(maps: maps, masks: masks),
+                                 pixelAUROC: pixels.compute(),
                                  aupro: try AUPRO.compute(maps: maps, masks: masks, width: size, height: size),
                                  f1max: RankedScores(scores: scores, labels: labels).f1Max().f1,
-                                 pixelF1max: pixels.f1Max().f1,
+                                 pixelF1max: pixels.f1Max(),
                                  imageAUROCInterval: [interval.lowerBound, interval.upperBound])
     }
 }

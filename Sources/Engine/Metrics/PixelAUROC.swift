@@ -7,6 +7,7 @@ public struct PixelAUROC {
     /// Keys of defect pixels and of normal pixels.
     private var positives: [UInt32] = []
     private var negatives: [UInt32] = []
+    private var sorted = false
 
     public init(expectedPixels: Int = 0) {
         negatives.reserveCapacity(expectedPixels)
@@ -25,6 +26,7 @@ public struct PixelAUROC {
             throw EngineError.invalidInput("pixel AUROC: a map of \(map.count) pixels with a mask of \(mask.count)")
         }
         if let bad = map.firstIndex(where: { $0.isNaN }) { throw EngineError.invalidInput("pixel AUROC: the map holds NaN at pixel \(bad)") }
+        sorted = false
         for i in 0..<map.count {
             if mask[i] != 0 { positives.append(Self.key(map[i])) } else { negatives.append(Self.key(map[i])) }
         }
@@ -35,10 +37,7 @@ public struct PixelAUROC {
     /// The AUROC of every pixel added; nan when either class has no pixel.
     public mutating func compute() -> Double {
         guard !positives.isEmpty, !negatives.isEmpty else { return .nan }
-        // The two sorts run side by side; the scratch of one array at a time keeps memory near 2 x 4 bytes a pixel.
-        DispatchQueue.concurrentPerform(iterations: 2) { which in
-            if which == 0 { RadixSort.sort(&positives) } else { RadixSort.sort(&negatives) }
-        }
+        sort()
         // For each run of equal negative scores: the positives above count 1, those equal count 1/2.
         let P = positives.count, N = negatives.count
         var area = 0.0
@@ -54,6 +53,34 @@ public struct PixelAUROC {
             area += Double(equalNegatives) * (Double(P - i - equalPositives) + 0.5 * Double(equalPositives))
         }
         return area / (Double(P) * Double(N))
+    }
+
+    /// The two sorts run side by side; the scratch of one array at a time keeps memory near 2 x 4 bytes a pixel.
+    private mutating func sort() {
+        guard !sorted else { return }
+        DispatchQueue.concurrentPerform(iterations: 2) { which in
+            if which == 0 { RadixSort.sort(&positives) } else { RadixSort.sort(&negatives) }
+        }
+        sorted = true
+    }
+
+    /// The best F1 over thresholds (a pixel is called defective when its score is at least the
+    /// threshold), as sklearn's precision_recall_curve gives it; 0 when no pixel is defective.
+    public mutating func f1Max() -> Double {
+        guard !positives.isEmpty else { return 0 }
+        sort()
+        // Thresholds from the highest score down: tp and fp count the keys at or above it.
+        var i = positives.count, j = negatives.count
+        var best = 0.0
+        let P = Double(positives.count)
+        while i > 0 || j > 0 {
+            let v = max(i > 0 ? positives[i - 1] : 0, j > 0 ? negatives[j - 1] : 0)
+            while i > 0 && positives[i - 1] == v { i -= 1 }
+            while j > 0 && negatives[j - 1] == v { j -= 1 }
+            let tp = Double(positives.count - i), fp = Double(negatives.count - j)
+            best = max(best, 2 * tp / (tp + fp + P))
+        }
+        return best
     }
 
     /// One call for maps already in memory.
