@@ -24,26 +24,7 @@ struct DetectCommand: ParsableCommand {
     @Option(help: "What the part is called in the prompts (\"a photo of a damaged {name}\").")
     var className = "object"
 
-    @Option(help: "devprompt, promptad or memory.")
-    var method: DetectionMethod = .devprompt
-
-    @Option(help: "Prompt-learning epochs.")
-    var epochs = 100
-
-    @Option(name: .customLong("lambda"), help: "DevPrompt's deviation coefficient lambda.")
-    var lambda: Float = 1
-
-    @Option(name: .customLong("topk"), help: "DevPrompt's Top-K MIL fraction of the patches.")
-    var topK: Float = 0.1
-
-    @Option(help: "DevPrompt's margin a.")
-    var margin: Float = 5
-
-    @Option(help: "DevPrompt's anomalous training images: cutpaste or none.")
-    var anomalies: AnomalySource = .cutpaste
-
-    @Option(help: "Seed of the prompts and synthesised anomalies.")
-    var seed: UInt64 = 111
+    @OptionGroup var detector: DetectorOptions
 
     @Option(help: "Side of the heatmaps in pixels.")
     var size = 256
@@ -51,7 +32,6 @@ struct DetectCommand: ParsableCommand {
     func validate() throws {
         if normals.isEmpty { throw ValidationError("give at least one --normal image") }
         if images.isEmpty { throw ValidationError("give at least one --image to inspect") }
-        if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if size < 16 { throw ValidationError("--size must be at least 16") }
     }
 
@@ -63,7 +43,7 @@ struct DetectCommand: ParsableCommand {
             printError("model: \(experimentModel.name)")
             let clip = experimentModel.clip
             var c = ExperimentConfiguration(dataset: .folder, className: className)
-            c.method = method; c.epochs = epochs; c.lambda = lambda; c.topK = topK; c.margin = margin; c.anomalies = anomalies; c.seed = seed
+            detector.apply(to: &c)
             let taps = c.resolvedTaps(layers: clip.configuration.vision.layers)
             func features(_ image: Image) throws -> VisionOutput {
                 try clip.cachedVisionFeatures(image: image, surgery: true, taps: taps, cache: experimentModel.cache, identity: experimentModel.identity).output
@@ -71,9 +51,9 @@ struct DetectCommand: ParsableCommand {
             // Every file is read before anything is written: a bad image stops the run with nothing half done.
             let normalImages = try normals.map(ImageFile.read), testImages = try images.map(ImageFile.read)
             var made: [VisionOutput] = []
-            if method == .devprompt && anomalies == .cutpaste {
+            if c.method == .devprompt && c.anomalies == .cutpaste {
                 made = try normalImages.enumerated().flatMap { i, image in
-                    try CutPaste.synthesize(image, count: c.anomaliesPerShot, seed: seed &+ UInt64(i)).map { try features($0.image) }
+                    try CutPaste.synthesize(image, count: c.anomaliesPerShot, seed: c.seed &+ UInt64(i)).map { try features($0.image) }
                 }
             }
             var detector = FewShotDetector(configuration: c, model: clip, taps: taps)

@@ -20,31 +20,12 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("class"), help: "A class to run; repeatable; 'all' runs every class found.")
     var classes: [String]
 
-    @Option(help: "promptad, devprompt or memory.")
-    var method: DetectionMethod = .devprompt
-
     @Option(help: "Normal training images per class (1: PromptAD's published pick on MVTec AD and VisA).")
     var shots = 1
 
-    @Option(help: "Seed of the shots, prompts and synthesised anomalies.")
-    var seed: UInt64 = 111
-
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "Prompt-learning epochs (PromptAD: 100).")
-    var epochs = 100
-
-    @Option(name: .customLong("lambda"), help: "DevPrompt's deviation coefficient lambda (Eq. 8).")
-    var lambda: Float = 1
-
-    @Option(name: .customLong("topk"), help: "DevPrompt's Top-K MIL fraction of the patches.")
-    var topK: Float = 0.1
-
-    @Option(help: "DevPrompt's margin a (Eq. 8).")
-    var margin: Float = 5
-
-    @Option(help: "DevPrompt's anomalous training images: cutpaste (from the normal shot) or none (normal term only).")
-    var anomalies: AnomalySource = .cutpaste
+    @OptionGroup var detector: DetectorOptions
 
     @Option(help: "Side of the evaluation maps in pixels (DevPrompt: 256; PromptAD: 400).")
     var evalSize = 256
@@ -61,15 +42,13 @@ struct EvalCommand: ParsableCommand {
     func validate() throws {
         if dataset != .synthetic && dataRoot == nil { throw ValidationError("--data-root is needed for --dataset \(dataset.rawValue)") }
         if shots < 1 { throw ValidationError("--shots must be at least 1") }
-        if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
-        if !(topK > 0 && topK <= 1) { throw ValidationError("--topk is a fraction of the patches, in (0, 1]") }
         if evalSize < 16 { throw ValidationError("--eval-size must be at least 16") }
     }
 
     func configuration(_ className: String) -> ExperimentConfiguration {
         var c = ExperimentConfiguration(dataset: dataset, className: className)
-        c.method = method; c.shots = shots; c.seed = seed; c.epochs = epochs
-        c.lambda = lambda; c.topK = topK; c.margin = margin; c.anomalies = anomalies; c.evaluationSize = evalSize
+        detector.apply(to: &c)
+        c.shots = shots; c.evaluationSize = evalSize
         return c
     }
 
@@ -135,6 +114,39 @@ struct EvalCommand: ParsableCommand {
             "dataset": dataset.rawValue, "dataRoot": root, "configuration": configuration,
             "classes": classes, "mean": results.isEmpty ? [:] : mean(results.map(\.0))]
         return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]), as: UTF8.self)
+    }
+}
+
+/// The detector's settings, shared by eval and detect.
+struct DetectorOptions: ParsableArguments {
+    @Option(help: "promptad, devprompt or memory.")
+    var method: DetectionMethod = .devprompt
+
+    @Option(help: "Seed of the shots, prompts and synthesised anomalies.")
+    var seed: UInt64 = 111
+
+    @Option(help: "Prompt-learning epochs (PromptAD: 100).")
+    var epochs = 100
+
+    @Option(name: .customLong("lambda"), help: "DevPrompt's deviation coefficient lambda (Eq. 8).")
+    var lambda: Float = 1
+
+    @Option(name: .customLong("topk"), help: "DevPrompt's Top-K MIL fraction of the patches.")
+    var topK: Float = 0.1
+
+    @Option(help: "DevPrompt's margin a (Eq. 8).")
+    var margin: Float = 5
+
+    @Option(help: "DevPrompt's anomalous training images: cutpaste (from the normal shot) or none (normal term only).")
+    var anomalies: AnomalySource = .cutpaste
+
+    func validate() throws {
+        if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if !(topK > 0 && topK <= 1) { throw ValidationError("--topk is a fraction of the patches, in (0, 1]") }
+    }
+
+    func apply(to c: inout ExperimentConfiguration) {
+        c.method = method; c.seed = seed; c.epochs = epochs; c.lambda = lambda; c.topK = topK; c.margin = margin; c.anomalies = anomalies
     }
 }
 
