@@ -29,13 +29,16 @@ public enum ExperimentScoring {
 }
 
 extension ExperimentScoring {
-    /// Image and pixel AUROC on the images `keep` selects (normal images and some defect kinds).
-    public static func aurocs(_ result: ExperimentResult, keep: (ScoredImage) -> Bool) throws -> (image: Double, pixel: Double) {
-        let images = result.images.filter(keep)
+    /// Image and pixel AUROC on several subsets of the test images (normal images and some defect
+    /// kinds), each map and mask made once for all of them.
+    public static func aurocs(_ result: ExperimentResult, subsets: [(ScoredImage) -> Bool]) throws -> [(image: Double, pixel: Double)] {
         let size = result.configuration.evaluationSize
-        let maps = images.map(result.evaluationMap)
-        let masks = try images.map { try mask($0, root: result.dataRoot, size: size) }
-        return (ImageAUROC.compute(scores: images.map(\.score), labels: images.map(\.isDefective)),
-                try PixelAUROC.compute(maps: maps, masks: masks))
+        let maps = result.images.map(result.evaluationMap)
+        let masks = try result.images.map { try mask($0, root: result.dataRoot, size: size) }
+        return try subsets.map { keep in
+            let chosen = result.images.indices.filter { keep(result.images[$0]) }
+            return (ImageAUROC.compute(scores: chosen.map { result.images[$0].score }, labels: chosen.map { result.images[$0].isDefective }),
+                    try PixelAUROC.compute(maps: chosen.map { maps[$0] }, masks: chosen.map { masks[$0] }))
+        }
     }
 }

@@ -62,11 +62,12 @@ public enum ModelComparisonRun {
                            unseen: Set<String> = Set(CaptionStream.defaultReserved.map(\.rawValue)),
                            store: ExperimentStore?, code: String) throws -> ModelComparison {
         var values: [ComparisonValue] = []
-        func record(_ metric: String, _ arm: String, _ className: String, _ result: ExperimentResult, image: Bool = false) throws {
-            for (subset, keep) in [("all", { (_: ScoredImage) in true }), ("seen", { (i: ScoredImage) in !unseen.contains(i.defect) }),
-                                   ("unseen", { (i: ScoredImage) in !i.isDefective || unseen.contains(i.defect) })] {
-                let (imageAUROC, pixelAUROC) = try ExperimentScoring.aurocs(result, keep: keep)
-                values.append(ComparisonValue(metric: metric, arm: arm, className: className, subset: subset, value: image ? imageAUROC : pixelAUROC))
+        let subsets: [(String, (ScoredImage) -> Bool)] = [("all", { _ in true }), ("seen", { !unseen.contains($0.defect) }),
+                                                          ("unseen", { !$0.isDefective || unseen.contains($0.defect) })]
+        func record(_ metric: String, _ arm: String, _ className: String, _ result: ExperimentResult) throws {
+            let scores = try ExperimentScoring.aurocs(result, subsets: subsets.map(\.1))
+            for ((subset, _), score) in zip(subsets, scores) {
+                values.append(ComparisonValue(metric: metric, arm: arm, className: className, subset: subset, value: score.pixel))
             }
         }
         let progress = ProgressTracker("comparing models (classes)", total: classes.count)
@@ -81,9 +82,11 @@ public enum ModelComparisonRun {
                 try record(ModelComparison.memoryPixel, arm, className, results[.memory]!)
                 try record(ModelComparison.promptADPixel, arm, className, results[.promptad]!)
                 try record(ModelComparison.devPromptPixel, arm, className, results[.devprompt]!)
-                let zeroShot = try zeroShotResult(candidate, like: results[.memory]!)
-                try record(ModelComparison.zeroShotImage, arm, className, zeroShot, image: true)
-                try record(ModelComparison.zeroShotPixel, arm, className, zeroShot)
+                let zeroShot = try ExperimentScoring.aurocs(try zeroShotResult(candidate, like: results[.memory]!), subsets: subsets.map(\.1))
+                for ((subset, _), score) in zip(subsets, zeroShot) {
+                    values.append(ComparisonValue(metric: ModelComparison.zeroShotImage, arm: arm, className: className, subset: subset, value: score.image))
+                    values.append(ComparisonValue(metric: ModelComparison.zeroShotPixel, arm: arm, className: className, subset: subset, value: score.pixel))
+                }
                 if arm == ModelComparison.model { try record(ModelComparison.rawPixel, ModelComparison.raw, className, try rawMemoryResult(like: results[.memory]!)) }
             }
             progress.step()

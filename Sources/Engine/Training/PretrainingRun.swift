@@ -10,6 +10,8 @@ public struct PretrainingSettings: Codable, Sendable {
     public var weightDecay: Float = 0.2
     public var denseWeight: Float = 1
     public var seed: UInt64 = 0
+    /// Stop after this many steps of a schedule planned for `steps` (a checkpoint of the full run, reproduced).
+    public var stopAfter: Int?
     public var layers = 4, width = 192, embed = 128, imageSize = 128, patch = 8, contextLength = 16
     public init() {}
 
@@ -47,9 +49,10 @@ public enum PretrainingRun {
         var log = PretrainingLog(settings: settings, reservedDefects: stream.reserved.map(\.rawValue).sorted(), parameters: parameters.count)
         let producer = BatchProducer(stream: stream, batchSize: settings.batchSize, configuration: configuration)
         defer { producer.stop() }
-        let progress = ProgressTracker("pretraining (steps)", total: settings.steps)
+        let last = min(settings.stopAfter ?? settings.steps, settings.steps)
+        let progress = ProgressTracker("pretraining (steps)", total: last)
         let start = Date()
-        for step in 0..<settings.steps {
+        for step in 0..<last {
             let rate = AdamW.rate(base: settings.learningRate, step: step, warmup: settings.warmup, total: settings.steps)
             let result = trainer.step(producer.next(), learningRate: rate)
             let entry = PretrainingLogEntry(step: step, loss: result.loss, contrastive: result.contrastive, dense: result.dense,
@@ -60,7 +63,7 @@ public enum PretrainingRun {
             progress.step()
         }
         log.totalSeconds = Date().timeIntervalSince(start)
-        log.imagesPerSecond = Double(settings.steps * settings.batchSize) / log.totalSeconds
+        log.imagesPerSecond = Double(last * settings.batchSize) / log.totalSeconds
         return (trainer.parameters, log)
     }
 }

@@ -19,6 +19,9 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Prompt-learning epochs for PromptAD and DevPrompt.")
     var epochs = 100
 
+    @Option(help: "Seed of the synthetic benchmark to compare on (0: the report's test data; another seed: held-out validation data).")
+    var dataSeed: UInt64 = 0
+
     @Option(help: "Also write the comparison as JSON here.")
     var out: String?
 
@@ -28,7 +31,7 @@ struct CompareCommand: ParsableCommand {
             let workspace = Workspace.current
             let subject = try model.load(workspace)
             let control = try workspace.randomControl(like: subject, seed: controlSeed)
-            let data = try workspace.syntheticData()
+            let data = try workspace.syntheticData(seed: dataSeed)
             let names = classes.isEmpty ? try AnomalyDataset(kind: .synthetic, root: data).classes() : classes
             printError("model: \(subject.name); control: \(control.name)")
             let comparison = try ModelComparisonRun.run(model: subject, control: control, dataRoot: data, classes: names, epochs: epochs,

@@ -15,6 +15,9 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Optimiser steps.")
     var steps = 2000
 
+    @Option(help: "Stop after this many steps of the schedule planned for --steps (the checkpoint the shipped model is).")
+    var stopAfter: Int?
+
     @Option(help: "Images per step.")
     var batch = 32
 
@@ -48,7 +51,7 @@ struct PretrainCommand: ParsableCommand {
         TerminalProgress.install()
         var settings = PretrainingSettings()
         settings.steps = steps; settings.batchSize = batch; settings.learningRate = learningRate; settings.warmup = warmup
-        settings.denseWeight = denseWeight; settings.seed = seed; settings.layers = layers; settings.width = width
+        settings.denseWeight = denseWeight; settings.seed = seed; settings.stopAfter = stopAfter; settings.layers = layers; settings.width = width
         let directory = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let metadata = ["origin": "report pretrain", "steps": "\(steps)", "batch": "\(batch)", "seed": "\(seed)"]
@@ -71,7 +74,7 @@ struct PretrainCommand: ParsableCommand {
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("checkpoint.safetensors"))
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("checkpoint.json"))
         print(String(format: "%d steps of %d images in %.1f min (%.1f images/s); final loss %.3f; wrote %@",
-                     steps, batch, log.totalSeconds / 60, log.imagesPerSecond, log.entries.last?.loss ?? .nan, out))
+                     log.entries.count, batch, log.totalSeconds / 60, log.imagesPerSecond, log.entries.last?.loss ?? .nan, out))
     }
 
     /// The loss per step, smoothed over 20 steps.
