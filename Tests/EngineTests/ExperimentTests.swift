@@ -73,7 +73,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: scratch) }
         var c = configuration(.memory)
         c.className = "hazelnut"
-        #expect(throws: EngineError.self) { try Experiment(c, dataRoot: dataRoot).run(model: model) }
+        let error = #expect(throws: EngineError.self) { try Experiment(c, dataRoot: dataRoot).run(model: model) }
+        #expect(error?.description.contains("class 'hazelnut' is not in \(URL(fileURLWithPath: dataRoot).standardizedFileURL.path)") == true,
+                "\(String(describing: error))")
     }
 }
 

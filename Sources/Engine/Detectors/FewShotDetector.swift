@@ -29,7 +29,7 @@ public struct FewShotDetector {
         memory = VisualMemory(shots: shots.map { f in taps.map { f.taps[$0]! } }, widths: taps.map { _ in model.configuration.vision.width })
         guard c.method != .memory else { return [] }
         // Segmentation prompts learn from the shots' V-V tokens, classification prompts from their
-        // pooled embeddings: PromptAD trains the two apart.
+        // pooled embeddings: PromptAD trains the two apart. **[choice]** one classification prompt set, not PromptAD's three.
         let patches = shots.flatMap { unitRows($0.valueValueTokens!) }
         let pooled = shots.map { Vector.normalized($0.embedding) }
         var deviation: PromptADLoss.DeviationTerm? = nil
@@ -58,6 +58,17 @@ public struct FewShotDetector {
         segmentation = try Self.scorer(trainers[0], scale: scale)
         classification = try Self.scorer(trainers[1], scale: scale)
         return losses
+    }
+
+    /// DevPrompt's anomalous training images (reading (b) of METHOD-NOTES section 6): `anomaliesPerShot`
+    /// CutPaste images from each shot, seeded by the configuration's seed and the shot's index, then
+    /// encoded by `encode`; none for the other methods or with `anomalies: none`.
+    public static func anomalies(from shots: [Image], configuration c: ExperimentConfiguration,
+                                 encode: (Image) throws -> VisionOutput) throws -> [VisionOutput] {
+        guard c.method == .devprompt && c.anomalies == .cutpaste else { return [] }
+        return try shots.enumerated().flatMap { i, shot in
+            try CutPaste.synthesize(shot, count: c.anomaliesPerShot, seed: c.seed &+ UInt64(i)).map { try encode($0.image) }
+        }
     }
 
     /// (P) patch map on the model's grid and the image score.

@@ -110,15 +110,8 @@ final class ExperimentRun {
         let shotFeatures = try timed("encode shots") {
             try shots.map { shot in defer { encodeShots.step() }; return try self.features(file: shot.path) }
         }
-        // DevPrompt's anomalous training images: CutPaste from each shot (reading (b)), encoded like any image.
-        var anomalies: [VisionOutput] = []
-        if c.method == .devprompt && c.anomalies == .cutpaste {
-            anomalies = try timed("encode shots") {
-                try shots.enumerated().flatMap { i, shot in
-                    try CutPaste.synthesize(try ImageFile.read(shot.path), count: c.anomaliesPerShot, seed: c.seed &+ UInt64(i))
-                        .map { try self.features(image: $0.image) }
-                }
-            }
+        let anomalies = try timed("encode shots") {
+            try FewShotDetector.anomalies(from: try shots.map { try ImageFile.read($0.path) }, configuration: c) { try self.features(image: $0) }
         }
         var detector = FewShotDetector(configuration: c, model: clip, taps: taps)
         let losses = try timed("train") { try detector.fit(shots: shotFeatures, anomalies: anomalies) }

@@ -47,7 +47,7 @@ public struct ExperimentConfiguration: Codable, Hashable, Sendable {
 
     public init(dataset: DatasetKind, className: String) { self.dataset = dataset; self.className = className }
 
-    /// PromptAD taps blocks 3 and 8 of 12; a shallower model gets the same relative depths.
+    /// PromptAD taps blocks 3 and 8 of 12. **[choice]** a shallower model gets the same relative depths (4 layers: 1 and 3).
     public func resolvedTaps(layers: Int) -> [Int] {
         if let taps { return taps }
         if layers >= 12 { return [3, 8] }

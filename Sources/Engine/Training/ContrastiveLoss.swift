@@ -6,7 +6,8 @@
 import Foundation
 
 public struct PretrainingLoss: Sendable {
-    /// Weight of the dense term.
+    /// Weight of the dense term. **[choice]** it reads the ordinary stream's patch tokens (after ln_post and the
+    /// projection), not PromptAD's V-V tokens, whose backward pass is not written; the V-V tokens come out inverted.
     public var denseWeight: Float = 1
     /// A patch counts as defective when the mask covers at least this fraction of it; covered less (but not
     /// at all), it is left out of the dense term.

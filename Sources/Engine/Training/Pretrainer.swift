@@ -24,16 +24,16 @@ public struct PretrainingBatch: Sendable {
             batch.captions.append(tokenizer.tokenize(sample.caption, contextLength: c.text.contextLength))
             batch.labels.append(product * 2 + (sample.defect == nil ? 0 : 1))
             batch.products.append(product)
-            // The mask at the model's input size (the stream's images are already that size when it is built for the model).
+            // The mask is read on the model's patch grid, so the stream must make images of the model's input size.
             let side = sample.image.width
+            precondition(side == v.imageWidth && sample.image.height == v.imageHeight,
+                         "PretrainingBatch: the stream makes \(side) px images, the model takes \(v.imageWidth)x\(v.imageHeight)")
             var coverage = [Float](repeating: 0, count: v.patches)
-            if side == v.imageWidth && sample.image.height == v.imageHeight {
-                for patch in 0..<v.patches {
-                    let gy = patch / v.gridWidth, gx = patch % v.gridWidth
-                    var sum: Float = 0
-                    for y in 0..<p { for x in 0..<p { sum += sample.mask[(gy * p + y) * side + gx * p + x] } }
-                    coverage[patch] = sum / Float(p * p)
-                }
+            for patch in 0..<v.patches {
+                let gy = patch / v.gridWidth, gx = patch % v.gridWidth
+                var sum: Float = 0
+                for y in 0..<p { for x in 0..<p { sum += sample.mask[(gy * p + y) * side + gx * p + x] } }
+                coverage[patch] = sum / Float(p * p)
             }
             batch.coverage.append(coverage)
         }

@@ -22,8 +22,6 @@ struct CaptionTape {
 }
 
 extension CLIPParameters {
-    var visionBlock: TrainableBlock.Type { TrainableBlock.self }
-
     /// (B*T, E) projected rows of every image: row b*T is image b's embedding, the rest its patch tokens.
     /// `reusing`: a previous step's tape, whose buffers are overwritten rather than allocated again.
     func visionForward(_ images: [[Float]], reusing previous: VisionTape? = nil) -> (rows: [Float], tape: VisionTape) {

@@ -50,12 +50,7 @@ struct DetectCommand: ParsableCommand {
             }
             // Every file is read before anything is written: a bad image stops the run with nothing half done.
             let normalImages = try normals.map(ImageFile.read), testImages = try images.map(ImageFile.read)
-            var made: [VisionOutput] = []
-            if c.method == .devprompt && c.anomalies == .cutpaste {
-                made = try normalImages.enumerated().flatMap { i, image in
-                    try CutPaste.synthesize(image, count: c.anomaliesPerShot, seed: c.seed &+ UInt64(i)).map { try features($0.image) }
-                }
-            }
+            let made = try FewShotDetector.anomalies(from: normalImages, configuration: c, encode: features)
             var detector = FewShotDetector(configuration: c, model: clip, taps: taps)
             _ = try detector.fit(shots: try normalImages.map(features), anomalies: made)
             let progress = ProgressTracker("scoring images", total: testImages.count)

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Engine
-import Figures
 import Foundation
 
 /// `report pretrain`: the default model, pretrained on the synthetic caption stream.
@@ -70,33 +69,10 @@ struct PretrainCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         try AtomicFile.write(try encoder.encode(log), to: directory.appendingPathComponent("log.json"))
-        try Self.lossCurve(log).write(to: directory.appendingPathComponent("loss-curve.svg").path)
+        try PretrainingCurve(log: log).write(to: directory.appendingPathComponent("loss-curve.svg").path)
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("checkpoint.safetensors"))
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("checkpoint.json"))
         print(String(format: "%d steps of %d images in %.1f min (%.1f images/s); final loss %.3f; wrote %@",
                      log.entries.count, batch, log.totalSeconds / 60, log.imagesPerSecond, log.entries.last?.loss ?? .nan, out))
-    }
-
-    /// The loss per step, smoothed over 20 steps.
-    static func lossCurve(_ log: PretrainingLog) -> PretrainingCurve {
-        PretrainingCurve(log: log)
-    }
-}
-
-struct PretrainingCurve {
-    let log: PretrainingLog
-    func smoothed(_ value: (PretrainingLogEntry) -> Float) -> [(x: Double, y: Double)] {
-        let values = log.entries.map(value)
-        return values.indices.map { i in
-            let window = values[max(0, i - 19)...i]
-            return (Double(i), Double(window.reduce(0, +)) / Double(window.count))
-        }
-    }
-    func write(to path: String) throws {
-        let plot = LinePlot(title: "Pretraining loss (mean of the last 20 steps)",
-                            series: [.init("total", smoothed(\.loss), markers: false), .init("contrastive", smoothed(\.contrastive), markers: false),
-                                     .init("dense", smoothed(\.dense), markers: false)],
-                            xLabel: "step", yLabel: "loss")
-        try FigureWriter.write(plot, to: path)
     }
 }
