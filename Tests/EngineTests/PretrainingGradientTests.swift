@@ -12,28 +12,37 @@ import Testing
         return PretrainingBatch.make(&stream, count: 4, configuration: Self.configuration)
     }
 
-    @Test func gradientsMatchFiniteDifferences() throws {
+    @Test(arguments: DenseTokens.allCases)
+    func gradientsMatchFiniteDifferences(_ tokens: DenseTokens) throws {
         let parameters = CLIPParameters(initialising: Self.configuration, seed: 3)
         var trainer = Pretrainer(parameters: parameters, optimizer: AdamW(parameters))
+        trainer.loss.denseTokens = tokens
         // Stronger text weights than at initialisation, so the losses' terms are not all flat.
         trainer.parameters[.logitScale] = [2.5]
+        // Larger values than at initialisation, so the V-V softmax is peaked and its own gradient counts.
+        let C = Self.configuration.vision.width
+        for i in 0..<Self.configuration.vision.layers {
+            for index in (2 * C * C)..<(3 * C * C) { trainer.parameters.values[.block(.vision, i, .inProjWeight)]![index] *= 4 }
+        }
         let batch = batch()
         #expect(batch.coverage.contains { $0.contains { $0 >= 0.25 } }, "the batch has defective patches for the dense term")
         let (result, gradients) = trainer.lossAndGradients(batch)
         #expect(result.dense > 0 && result.contrastive > 0)
         let roles: [TensorRole] = [.patchEmbedding, .classEmbedding, .visionPositional, .lnPreWeight, .lnPostBias, .visionProjection,
                                    .block(.vision, 0, .inProjWeight), .block(.vision, 1, .fcBias), .block(.vision, 0, .ln1Weight),
-                                   .block(.vision, 1, .outProjWeight), .block(.vision, 0, .projWeight),
+                                   .block(.vision, 1, .outProjWeight), .block(.vision, 0, .outProjBias), .block(.vision, 0, .projWeight),
                                    .block(.text, 0, .inProjBias), .block(.text, 1, .fcWeight), .block(.text, 0, .ln2Bias),
                                    .textPositional, .lnFinalWeight, .textProjection, .logitScale]
         var random = SyntheticRandom(seed: 5)
         var worst: (Float, String) = (0, "")
-        for role in roles {
-            let count = trainer.parameters[role].count
+        // Each role over all its entries, and the value rows of the in-projections (the V-V stream's only way in).
+        let checks = roles.map { ($0, 0..<trainer.parameters[$0].count) }
+            + (0..<2).map { (TensorRole.block(.vision, $0, .inProjWeight), (2 * C * C)..<(3 * C * C)) }
+        for (role, range) in checks {
             let g = gradients[role]
             // The entries with the largest gradients, and one at random: each a clear signal above rounding.
-            let largest = g.indices.max { abs(g[$0]) < abs(g[$1]) }!
-            for index in [largest, random.int(0..<count)] {
+            let largest = range.max { abs(g[$0]) < abs(g[$1]) }!
+            for index in [largest, random.int(range)] {
                 let h: Float = 3e-3
                 var plus = trainer, minus = trainer
                 plus.parameters.values[role]![index] += h
@@ -45,8 +54,8 @@ import Testing
             }
         }
         // Token embeddings: the rows the captions use.
-        let token = batch.captions[0][2], C = Self.configuration.text.width
-        let index = token * C + 5
+        let token = batch.captions[0][2]
+        let index = token * Self.configuration.text.width + 5
         var plus = trainer, minus = trainer
         plus.parameters.values[.tokenEmbedding]![index] += 3e-3
         minus.parameters.values[.tokenEmbedding]![index] -= 3e-3
@@ -54,6 +63,24 @@ import Testing
         let analytic = gradients[.tokenEmbedding][index]
         #expect(abs(numeric - analytic) <= 0.03 * max(abs(numeric), 1e-3), "token embedding: analytic \(analytic), numeric \(numeric)")
         #expect(worst.0 <= 1, "worst: \(worst.1) (\(worst.0) of the tolerance)")
+    }
+
+    @Test func valueValueRowsAreTheInferenceTowersSurgeryTokens() throws {
+        let parameters = CLIPParameters(initialising: Self.configuration, seed: 3)
+        let images = batch().images
+        let (rows, valueValueRows, _) = parameters.visionForward(images, valueValue: true)
+        let outputs = try VisionTransformer(parameters.weights(label: "test")).forward(images, surgery: true)
+        let T = Self.configuration.vision.patches + 1, E = Self.configuration.embedDimension
+        var worst: Float = 0, apart: Float = 0
+        for (b, output) in outputs.enumerated() {
+            let tokens = output.valueValueTokens!
+            for i in tokens.indices {
+                worst = max(worst, abs(valueValueRows![(b * T + 1) * E + i] - tokens[i]))
+                apart = max(apart, abs(rows[(b * T + 1) * E + i] - tokens[i]))
+            }
+        }
+        #expect(worst <= 1e-5, "training's V-V rows vs the inference tower's: \(worst)")
+        #expect(apart > 1e-2, "the ordinary rows differ from the V-V tokens")
     }
 
     @Test func afewStepsLowerTheLoss() throws {

@@ -1,8 +1,10 @@
 """The peer for `report bench pretrain`: the same small CLIP in open_clip/PyTorch, one training step
 as `report pretrain` takes it (batch of 128 px images and 16-token captions; symmetric InfoNCE with a
 learnable temperature plus the dense patch-to-prompt term; AdamW), timed on this CPU in fp32.
+With --dense-tokens value-value (the default, as `report pretrain`'s) the dense term reads PromptAD's
+V-V surgery tokens: the vision tower runs by hand over open_clip's own modules, with the V-V stream beside it.
 
-    /tmp/clipvenv/bin/python scripts/bench/pytorch_pretrain.py --json [--batch 32] [--steps 5]
+    /tmp/clipvenv/bin/python scripts/bench/pytorch_pretrain.py --json [--batch 32] [--steps 5] [--dense-tokens ordinary]
 """
 import argparse
 import json
@@ -17,6 +19,7 @@ p.add_argument("--batch", type=int, default=32)
 p.add_argument("--steps", type=int, default=5)
 p.add_argument("--layers", type=int, default=4)
 p.add_argument("--width", type=int, default=192)
+p.add_argument("--dense-tokens", choices=["value-value", "ordinary"], default="value-value")
 p.add_argument("--json", action="store_true")
 args = p.parse_args()
 
@@ -39,8 +42,32 @@ products = labels // 2
 coverage = (torch.rand(B, 256) < 0.02).float()
 
 
+def visual_with_value_value(images):
+    """open_clip's ViT forward written out, one in-projection per block feeding both streams."""
+    v = model.visual
+    x = v.conv1(images).flatten(2).transpose(1, 2)                     # (B, P, C)
+    x = torch.cat([v.class_embedding.expand(x.shape[0], 1, -1), x], 1) + v.positional_embedding
+    x = v.ln_pre(x)
+    vv = x
+    for block in v.transformer.resblocks:
+        attn = block.attn
+        b, t, c = x.shape
+        heads = attn.num_heads
+        qkv = F.linear(block.ln_1(x), attn.in_proj_weight, attn.in_proj_bias)
+        q, k, val = (z.reshape(b, t, heads, c // heads).transpose(1, 2) for z in qkv.chunk(3, dim=-1))
+        ordinary = F.scaled_dot_product_attention(q, k, val).transpose(1, 2).reshape(b, t, c)
+        value_value = F.scaled_dot_product_attention(val, val, val).transpose(1, 2).reshape(b, t, c)
+        vv = vv + attn.out_proj(value_value)
+        x = x + attn.out_proj(ordinary)
+        x = x + block.mlp(block.ln_2(x))
+    return v.ln_post(x[:, 0]) @ v.proj, v.ln_post(vv[:, 1:])
+
+
 def step():
-    pooled, tokens = model.visual(images)
+    if args.dense_tokens == "value-value":
+        pooled, tokens = visual_with_value_value(images)
+    else:
+        pooled, tokens = model.visual(images)
     text = model.encode_text(torch.cat([captions, prompts]))
     i, t = F.normalize(pooled, dim=-1), F.normalize(text[:B], dim=-1)
     s = model.logit_scale.exp().clamp(max=100)
@@ -64,6 +91,7 @@ for _ in range(args.steps):
     step()
 seconds = (time.perf_counter() - start) / args.steps
 out = {"engine": f"open_clip {open_clip.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads)",
+       "denseTokens": args.dense_tokens,
        "secondsPerStep": seconds, "imagesPerSecond": B / seconds,
        "parameters": sum(p.numel() for p in model.parameters())}
 print(json.dumps(out) if args.json else out)

@@ -68,3 +68,28 @@ extension Attention {
         BLAS.sgemm(scratch, transposeA: true, q, dk, m: T, n: d, k: T, alpha: scale, lda: T, ldb: 3 * C, ldc: 3 * C, parallel: false)
     }
 }
+
+extension Attention {
+    /// Gradient of one V-V head of one sequence (`Kind.valueValue`), single-threaded: out = softmax(s V V^T) V.
+    /// dValue (T,C) receives this head's dV columns (overwritten); the rest as in `backwardHead`.
+    @inlinable
+    public static func backwardValueValueHead(_ h: Int, dValue: UnsafeMutablePointer<Float>, datt: UnsafePointer<Float>,
+                                              qkv: UnsafePointer<Float>, probs: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                                              tokens T: Int, width C: Int, heads H: Int) {
+        let d = C / H
+        let scale = 1 / Float(d).squareRoot()
+        let v = qkv + 2 * C + h * d, dv = dValue + h * d, dout = datt + h * d
+        // out = P V: dP (T,T) = dout V^T; dV (T,d) = P^T dout
+        BLAS.sgemm(dout, v, transposeB: true, scratch, m: T, n: T, k: d, lda: C, ldb: 3 * C, ldc: T, parallel: false)
+        BLAS.sgemm(probs, transposeA: true, dout, dv, m: T, n: d, k: T, lda: T, ldb: C, ldc: C, parallel: false)
+        for r in 0..<T {
+            let p = probs + r * T, dp = scratch + r * T
+            var dot: Float = 0
+            for c in 0..<T { dot += dp[c] * p[c] }
+            for c in 0..<T { dp[c] = p[c] * (dp[c] - dot) }
+        }
+        // S = scale V V^T, V on both sides: dV += scale (dS + dS^T) V
+        BLAS.sgemm(scratch, v, dv, m: T, n: d, k: T, alpha: scale, beta: 1, lda: T, ldb: 3 * C, ldc: C, parallel: false)
+        BLAS.sgemm(scratch, transposeA: true, v, dv, m: T, n: d, k: T, alpha: scale, beta: 1, lda: T, ldb: 3 * C, ldc: C, parallel: false)
+    }
+}

@@ -5,10 +5,19 @@
 // the label from the generator's exact mask. Gradients are with respect to the raw (unnormalised) features.
 import Foundation
 
+/// The patch tokens the dense term aligns with the prompts.
+public enum DenseTokens: String, Codable, Sendable, CaseIterable {
+    /// PromptAD's V-V surgery tokens: what its text maps and zero-shot maps read.
+    case valueValue = "value-value"
+    /// The ordinary stream's last patch tokens (the first shipped model's recipe; its V-V maps came out inverted).
+    case ordinary
+}
+
 public struct PretrainingLoss: Sendable {
-    /// Weight of the dense term. **[choice]** it reads the ordinary stream's patch tokens (after ln_post and the
-    /// projection), not PromptAD's V-V tokens, whose backward pass is not written; the V-V tokens come out inverted.
+    /// Weight of the dense term.
     public var denseWeight: Float = 1
+    /// Which patch tokens the dense term reads (after ln_post and the projection).
+    public var denseTokens: DenseTokens = .valueValue
     /// A patch counts as defective when the mask covers at least this fraction of it; covered less (but not
     /// at all), it is left out of the dense term.
     public var defectCoverage: Float = 0.25

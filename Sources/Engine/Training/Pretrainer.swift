@@ -70,24 +70,29 @@ public struct Pretrainer {
     mutating func lossAndGradientsReusingBuffers(_ batch: PretrainingBatch) -> (result: PretrainingLoss.Result, gradients: CLIPParameters) {
         let c = parameters.configuration
         let B = batch.images.count, T = c.vision.patches + 1, E = c.embedDimension
-        let (rows, visionTape) = parameters.visionForward(batch.images, reusing: self.visionTape)
+        let valueValue = loss.denseTokens == .valueValue && loss.denseWeight != 0
+        let (rows, valueValueRows, visionTape) = parameters.visionForward(batch.images, valueValue: valueValue, reusing: self.visionTape)
+        let patchRows = valueValueRows ?? rows
         self.visionTape = nil
         let (features, textTape) = parameters.textForward(batch.captions + promptTokens)
         func row(_ x: [Float], _ r: Int) -> [Float] { Array(x[(r * E)..<((r + 1) * E)]) }
         let result = loss.compute(images: (0..<B).map { row(rows, $0 * T) }, captions: (0..<B).map { row(features, $0) },
-                                  labels: batch.labels, patches: (0..<B).map { b in (1..<T).map { row(rows, b * T + $0) } },
+                                  labels: batch.labels, patches: (0..<B).map { b in (1..<T).map { row(patchRows, b * T + $0) } },
                                   coverage: batch.coverage, prompts: (0..<promptTokens.count).map { row(features, B + $0) },
                                   products: batch.products, logitScale: parameters[.logitScale][0])
         var dRows = [Float](repeating: 0, count: B * T * E)
+        var dPatchRows = valueValue ? [Float](repeating: 0, count: B * T * E) : []
         for b in 0..<B {
             for e in 0..<E { dRows[b * T * E + e] = result.dImages[b][e] }
-            for p in 0..<(T - 1) { for e in 0..<E { dRows[(b * T + 1 + p) * E + e] = result.dPatches[b][p][e] } }
+            for p in 0..<(T - 1) { for e in 0..<E {
+                if valueValue { dPatchRows[(b * T + 1 + p) * E + e] = result.dPatches[b][p][e] } else { dRows[(b * T + 1 + p) * E + e] = result.dPatches[b][p][e] }
+            } }
         }
         let dFeatures = (result.dCaptions + result.dPrompts).flatMap { $0 }
         var gradients = self.gradients ?? parameters.zeros()
         self.gradients = nil
         gradients.clear()
-        parameters.visionBackward(dRows, visionTape, into: &gradients, scratch: scratch)
+        parameters.visionBackward(dRows, valueValue: valueValue ? dPatchRows : nil, visionTape, into: &gradients, scratch: scratch)
         parameters.textBackward(dFeatures, textTape, into: &gradients)
         gradients[.logitScale] = [result.dLogitScale]
         self.visionTape = visionTape

@@ -9,6 +9,8 @@ public struct PretrainingSettings: Codable, Sendable {
     public var warmup = 100
     public var weightDecay: Float = 0.2
     public var denseWeight: Float = 1
+    /// The dense term's tokens; nil in logs written before the choice existed, whose runs read the ordinary ones.
+    public var denseTokens: DenseTokens? = .valueValue
     public var seed: UInt64 = 0
     /// Stop after this many steps of a schedule planned for `steps` (a checkpoint of the full run, reproduced).
     public var stopAfter: Int?
@@ -45,6 +47,7 @@ public enum PretrainingRun {
         let parameters = CLIPParameters(initialising: configuration, seed: settings.seed)
         var trainer = Pretrainer(parameters: parameters, optimizer: AdamW(parameters, learningRate: settings.learningRate, weightDecay: settings.weightDecay))
         trainer.loss.denseWeight = settings.denseWeight
+        trainer.loss.denseTokens = settings.denseTokens ?? .ordinary
         let stream = CaptionStream(seed: settings.seed, size: settings.imageSize)
         var log = PretrainingLog(settings: settings, reservedDefects: stream.reserved.map(\.rawValue).sorted(), parameters: parameters.count)
         let producer = BatchProducer(stream: stream, batchSize: settings.batchSize, configuration: configuration)

@@ -1,6 +1,7 @@
 // Both towers for training: forward passes that keep their tapes, backward passes that give every
 // parameter's gradient. Vision: patch embedding, class token, positions, ln_pre, blocks, ln_post,
-// projection of every row (the class row is the image embedding, the others the patch tokens).
+// projection of every row (the class row is the image embedding, the others the patch tokens), and
+// on request PromptAD's V-V surgery stream beside it (VisionTransformer's, the same arithmetic).
 // Text: token embeddings and positions to each caption's end-of-text, causal blocks, ln_final, projection.
 import Foundation
 
@@ -11,6 +12,8 @@ struct VisionTape {
     var blocks: [BlockTape] = []
     var final: [Float] = []          // (B*T, C) after the last block
     var normed: [Float] = []         // (B*T, C) after ln_post
+    var valueValueFinal: [Float] = []   // (B*T, C) the V-V stream after the last block, when it ran
+    var valueValueNormed: [Float] = []  // (B*T, C) after ln_post
 }
 
 struct CaptionTape {
@@ -24,7 +27,9 @@ struct CaptionTape {
 extension CLIPParameters {
     /// (B*T, E) projected rows of every image: row b*T is image b's embedding, the rest its patch tokens.
     /// `reusing`: a previous step's tape, whose buffers are overwritten rather than allocated again.
-    func visionForward(_ images: [[Float]], reusing previous: VisionTape? = nil) -> (rows: [Float], tape: VisionTape) {
+    /// `valueValue`: also the V-V stream's projected rows (B*T, E), as `VisionTransformer.forward(surgery:)` gives them.
+    func visionForward(_ images: [[Float]], valueValue: Bool = false, reusing previous: VisionTape? = nil)
+        -> (rows: [Float], valueValueRows: [Float]?, tape: VisionTape) {
         let v = configuration.vision, c = configuration
         let C = v.width, p = v.patchSize, P = v.patches, T = P + 1, K = 3 * p * p, B = images.count, E = c.embedDimension
         var tape = previous ?? VisionTape(images: B)
@@ -51,15 +56,29 @@ extension CLIPParameters {
         x.withUnsafeMutableBufferPointer { LayerNorm.forward($0.baseAddress!, $0.baseAddress!, self[.lnPreWeight], self[.lnPreBias], rows: B * T, cols: C) }
         let block = TrainableBlock(width: C, heads: v.heads, mlpWidth: v.mlpWidth, activation: c.activation, causal: false,
                                    sequences: (0..<B).map { (start: $0 * T, length: T) })
-        for i in 0..<v.layers { _ = block.forward(&x, self.block(.vision, i), tape: tape.blocks[i]) }
+        var vv = valueValue ? x : []                 // the V-V stream starts from ln_pre's output too
+        for i in 0..<v.layers {
+            let weights = self.block(.vision, i)
+            _ = block.forward(&x, weights, tape: tape.blocks[i])
+            if valueValue { block.valueValueForward(&vv, weights, tape: tape.blocks[i]) }
+        }
         tape.final = x
         x.withUnsafeMutableBufferPointer { LayerNorm.forward($0.baseAddress!, $0.baseAddress!, self[.lnPostWeight], self[.lnPostBias], rows: B * T, cols: C) }
         tape.normed = x
-        return (BLAS.matmul(x, self[.visionProjection], m: B * T, n: E, k: C), tape)
+        var valueValueRows: [Float]? = nil
+        if valueValue {
+            tape.valueValueFinal = vv
+            vv.withUnsafeMutableBufferPointer { LayerNorm.forward($0.baseAddress!, $0.baseAddress!, self[.lnPostWeight], self[.lnPostBias], rows: B * T, cols: C) }
+            tape.valueValueNormed = vv
+            valueValueRows = BLAS.matmul(vv, self[.visionProjection], m: B * T, n: E, k: C)
+        }
+        return (BLAS.matmul(x, self[.visionProjection], m: B * T, n: E, k: C), valueValueRows, tape)
     }
 
-    /// dRows (B*T, E): the gradient at every projected row; gradients added to `g`.
-    func visionBackward(_ dRows: [Float], _ tape: VisionTape, into g: inout CLIPParameters, scratch: BlockScratch = BlockScratch()) {
+    /// dRows (B*T, E): the gradient at every projected row; dValueValueRows the same for the V-V stream's rows,
+    /// when the forward pass made them; gradients added to `g`.
+    func visionBackward(_ dRows: [Float], valueValue dValueValueRows: [Float]? = nil, _ tape: VisionTape, into g: inout CLIPParameters,
+                        scratch: BlockScratch = BlockScratch()) {
         let v = configuration.vision, c = configuration
         let C = v.width, p = v.patchSize, P = v.patches, T = P + 1, K = 3 * p * p, B = tape.images, E = c.embedDimension
         dRows.withUnsafeBufferPointer { dr in tape.normed.withUnsafeBufferPointer { n in
@@ -70,13 +89,27 @@ extension CLIPParameters {
         let dNormed = BLAS.matmul(dRows, self[.visionProjection], m: B * T, n: C, k: E, transposeB: true)
         var dx = [Float](repeating: 0, count: B * T * C)
         layerNormBackward(&dx, dNormed, tape.final, .lnPostWeight, .lnPostBias, rows: B * T, cols: C, into: &g)
+        // The V-V stream only adds to itself block after block: its gradient is the same at every block.
+        var dvv: [Float]? = nil
+        if let dValueValueRows {
+            dValueValueRows.withUnsafeBufferPointer { dr in tape.valueValueNormed.withUnsafeBufferPointer { n in
+                g.values[.visionProjection]!.withUnsafeMutableBufferPointer {
+                    BLAS.sgemm(n.baseAddress!, transposeA: true, dr.baseAddress!, $0.baseAddress!, m: C, n: E, k: B * T, beta: 1)
+                }
+            } }
+            var d = [Float](repeating: 0, count: B * T * C)
+            layerNormBackward(&d, BLAS.matmul(dValueValueRows, self[.visionProjection], m: B * T, n: C, k: E, transposeB: true),
+                              tape.valueValueFinal, .lnPostWeight, .lnPostBias, rows: B * T, cols: C, into: &g)
+            dvv = d
+        }
         let block = TrainableBlock(width: C, heads: v.heads, mlpWidth: v.mlpWidth, activation: c.activation, causal: false,
                                    sequences: (0..<B).map { (start: $0 * T, length: T) })
         for i in (0..<v.layers).reversed() {
             var gb = g.block(.vision, i)
-            block.backward(&dx, tape.blocks[i], self.block(.vision, i), into: &gb, scratch: scratch)
+            block.backward(&dx, tape.blocks[i], self.block(.vision, i), into: &gb, scratch: scratch, valueValue: dvv)
             g.setBlock(.vision, i, gb)
         }
+        if let dvv { for i in dx.indices { dx[i] += dvv[i] } }
         var dEmbedded = [Float](repeating: 0, count: B * T * C)
         layerNormBackward(&dEmbedded, dx, tape.embedded, .lnPreWeight, .lnPreBias, rows: B * T, cols: C, into: &g)
         var dPatchRows = [Float](repeating: 0, count: B * P * C)

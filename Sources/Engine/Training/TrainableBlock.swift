@@ -1,6 +1,6 @@
 // One transformer block for training: the forward pass keeps what the backward pass needs, and the
 // backward pass gives the input gradient and every weight's gradient. Same arithmetic as
-// ResidualBlock.forward (ordinary attention only: pretraining never uses the V-V stream).
+// ResidualBlock.forward, the V-V surgery stream included when the dense term reads it.
 // Size letters: R stacked rows, C width, M MLP width, H heads.
 import Foundation
 
@@ -56,6 +56,8 @@ final class BlockTape {
     var normed2: [Float] = []    // (R, C)
     var pre: [Float] = []        // (R, M) before the activation
     var hidden: [Float] = []     // (R, M) after it
+    var valueValueProbs: [Float] = []      // V-V stream: per sequence and head (L, L), packed
+    var valueValueAttention: [Float] = []  // (R, C) V-V attention before the out-projection
 
     /// Sizes the buffers for R rows; they are kept from step to step (a step's tapes run to hundreds of MB).
     func prepare(rows R: Int, width C: Int, mlpWidth M: Int, probs: Int) {
@@ -68,11 +70,12 @@ final class BlockTape {
 /// The backward pass's scratch, shared by the blocks of a tower (they run one after another).
 final class BlockScratch {
     var dHidden: [Float] = [], dPre: [Float] = [], dNormed: [Float] = [], dAttention: [Float] = [], dqkv: [Float] = [], scores: [Float] = []
+    var dValue: [Float] = []     // (R, C) the V-V stream's gradient at V
 
     func prepare(rows R: Int, width C: Int, mlpWidth M: Int, longest: Int) {
         func size(_ x: inout [Float], _ n: Int) { if x.count != n { x = [Float](repeating: 0, count: n) } }
         size(&dHidden, R * M); size(&dPre, R * M); size(&dNormed, R * C); size(&dAttention, R * C); size(&dqkv, R * 3 * C)
-        size(&scores, Parallel.cores * longest * longest)
+        size(&scores, Parallel.cores * longest * longest); size(&dValue, R * C)
     }
 }
 
@@ -123,8 +126,58 @@ struct TrainableBlock {
         return tape
     }
 
+    /// The V-V stream through this block, after `forward` filled the tape: vv (R, C) += VV-attn(ln_1(x)) W_out^T + b_out.
+    func valueValueForward(_ vv: inout [Float], _ w: BlockWeights, tape: BlockTape) {
+        let C = width, H = heads, R = rows
+        let offsets = probsOffsets()
+        func size(_ x: inout [Float], _ n: Int) { if x.count != n { x = [Float](repeating: 0, count: n) } }
+        size(&tape.valueValueProbs, offsets.last!); size(&tape.valueValueAttention, R * C)
+        tape.qkv.withUnsafeBufferPointer { q in tape.valueValueProbs.withUnsafeMutableBufferPointer { p in
+        tape.valueValueAttention.withUnsafeMutableBufferPointer { a in vv.withUnsafeMutableBufferPointer { vs in
+            Parallel.workers(sequences.count * H) { _, range in
+                for pair in range {
+                    let s = pair / H, h = pair % H, seq = sequences[s]
+                    Attention.head(h, a.baseAddress! + seq.start * C, qkv: q.baseAddress! + seq.start * 3 * C,
+                                   scores: p.baseAddress! + offsets[s] + h * seq.length * seq.length, tokens: seq.length,
+                                   width: C, heads: H, kind: .valueValue, causal: false)
+                }
+            }
+            Linear.forward(vs.baseAddress!, a.baseAddress!, w.outProjWeight, w.outProjBias, rows: R, inFeatures: C, outFeatures: C, accumulate: true)
+        } } } }
+    }
+
+    /// The V-V stream's share of the in-projection's gradient: dvv (R, C), the gradient at the V-V stream (the
+    /// same after every block, which only adds to it), gives W_out's and b_out's gradients and adds dV to dqkv's V columns.
+    /// `dAttention` (R, C) and `scores` are the backward pass's scratch, free once the ordinary attention's gradient is in dqkv.
+    func valueValueBackward(_ dvv: UnsafePointer<Float>, dqkv: UnsafeMutablePointer<Float>, _ tape: BlockTape, _ w: BlockWeights,
+                            into g: inout BlockGradients, dAttention: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>,
+                            dValue: UnsafeMutablePointer<Float>, longest: Int) {
+        let C = width, H = heads, R = rows
+        let offsets = probsOffsets()
+        let da = dAttention, dv = dValue, sc = scores
+        tape.qkv.withUnsafeBufferPointer { q in tape.valueValueProbs.withUnsafeBufferPointer { p in
+            memset(da, 0, R * C * 4)
+            Linear.backward(dinp: da, dweight: &g.outProjWeight, dbias: &g.outProjBias, dout: dvv,
+                            inp: tape.valueValueAttention, weight: w.outProjWeight, rows: R, inFeatures: C, outFeatures: C)
+            Parallel.workers(sequences.count * H) { worker, range in
+                for pair in range {
+                    let s = pair / H, h = pair % H, seq = sequences[s]
+                    Attention.backwardValueValueHead(h, dValue: dv + seq.start * C, datt: da + seq.start * C,
+                                                     qkv: q.baseAddress! + seq.start * 3 * C, probs: p.baseAddress! + offsets[s] + h * seq.length * seq.length,
+                                                     scratch: sc + worker * longest * longest, tokens: seq.length, width: C, heads: H)
+                }
+            }
+            for r in 0..<R {
+                let target = dqkv + r * 3 * C + 2 * C, source = dv + r * C
+                for c in 0..<C { target[c] += source[c] }
+            }
+        } }
+    }
+
     /// dx (R, C): the gradient at the block's output in, at its input out; weight gradients added to `g`.
-    func backward(_ dx: inout [Float], _ tape: BlockTape, _ w: BlockWeights, into g: inout BlockGradients, scratch work: BlockScratch = BlockScratch()) {
+    /// `valueValue`: the gradient at the V-V stream, when the forward pass ran it (`valueValueForward`).
+    func backward(_ dx: inout [Float], _ tape: BlockTape, _ w: BlockWeights, into g: inout BlockGradients, scratch work: BlockScratch = BlockScratch(),
+                  valueValue dvv: [Float]? = nil) {
         let C = width, M = mlpWidth, H = heads, R = rows
         let offsets = probsOffsets()
         let longest = sequences.map(\.length).max() ?? 1
@@ -159,6 +212,12 @@ struct TrainableBlock {
                                                qkv: q.baseAddress! + seq.start * 3 * C, probs: p.baseAddress! + offsets[s] + h * seq.length * seq.length,
                                                scratch: sc.baseAddress! + worker * longest * longest, tokens: seq.length, width: C, heads: H)
                     }
+                }
+                if let dvv {
+                    dvv.withUnsafeBufferPointer { d in work.dValue.withUnsafeMutableBufferPointer { dv in
+                        valueValueBackward(d.baseAddress!, dqkv: dq.baseAddress!, tape, w, into: &g, dAttention: da.baseAddress!,
+                                           scores: sc.baseAddress!, dValue: dv.baseAddress!, longest: longest)
+                    } }
                 }
                 memset(dn.baseAddress!, 0, R * C * 4)
                 Linear.backward(dinp: dn.baseAddress!, dweight: &g.inProjWeight, dbias: &g.inProjBias, dout: dq.baseAddress!,

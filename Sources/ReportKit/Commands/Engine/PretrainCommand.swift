@@ -2,6 +2,8 @@ import ArgumentParser
 import Engine
 import Foundation
 
+extension DenseTokens: ExpressibleByArgument {}
+
 /// `report pretrain`: the default model, pretrained on the synthetic caption stream.
 struct PretrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,6 +31,15 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Weight of the dense (patch-to-prompt) term.")
     var denseWeight: Float = 1
 
+    @Option(help: "The patch tokens the dense term reads: value-value (PromptAD's V-V surgery tokens) or ordinary.")
+    var denseTokens: DenseTokens = .valueValue
+
+    @Option(help: "Write a checkpoint every this many steps, so a stopped run leaves a usable model.")
+    var checkpointEvery = 250
+
+    @Flag(help: "Keep every checkpoint as checkpoint-<step>.safetensors (to choose one on held-out data).")
+    var keepCheckpoints = false
+
     @Option(help: "Seed of the initialisation and the image stream.")
     var seed: UInt64 = 0
 
@@ -38,26 +49,32 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Width of both towers (64 per attention head).")
     var width = 192
 
+    @Option(help: "Input size in pixels (square; a multiple of the patch size, 8).")
+    var imageSize = 128
+
     @Flag(help: "Store F32 instead of F16.")
     var fullPrecision = false
 
     func validate() throws {
         if steps < 1 || batch < 2 { throw ValidationError("--steps must be at least 1 and --batch at least 2") }
         if width % 64 != 0 { throw ValidationError("--width must be a multiple of 64 (the head width)") }
+        if imageSize < 16 || imageSize % 8 != 0 { throw ValidationError("--image-size must be a multiple of 8 (the patch size), at least 16") }
+        if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1") }
     }
 
     func run() throws {
         TerminalProgress.install()
         var settings = PretrainingSettings()
         settings.steps = steps; settings.batchSize = batch; settings.learningRate = learningRate; settings.warmup = warmup
-        settings.denseWeight = denseWeight; settings.seed = seed; settings.stopAfter = stopAfter; settings.layers = layers; settings.width = width
+        settings.denseWeight = denseWeight; settings.denseTokens = denseTokens; settings.seed = seed; settings.stopAfter = stopAfter; settings.layers = layers; settings.width = width
+        settings.imageSize = imageSize
         let directory = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let metadata = ["origin": "report pretrain", "steps": "\(steps)", "batch": "\(batch)", "seed": "\(seed)"]
+        let metadata = ["origin": "report pretrain", "steps": "\(steps)", "batch": "\(batch)", "seed": "\(seed)", "dense_tokens": denseTokens.rawValue]
         let (parameters, log) = try PretrainingRun.train(settings) { entry, parameters in
-            // A checkpoint every 250 steps, so a stopped run leaves a usable model.
-            if entry.step > 0 && entry.step % 250 == 0 {
-                try parameters.write(to: directory.appendingPathComponent("checkpoint.safetensors"), halfPrecision: !fullPrecision,
+            if entry.step > 0 && entry.step % checkpointEvery == 0 {
+                let name = keepCheckpoints ? String(format: "checkpoint-%05d.safetensors", entry.step) : "checkpoint.safetensors"
+                try parameters.write(to: directory.appendingPathComponent(name), halfPrecision: !fullPrecision,
                                      metadata: metadata.merging(["step": "\(entry.step)"]) { a, _ in a })
             }
             if entry.step % 50 == 0 {
