@@ -17,12 +17,8 @@ struct CLIPBenchCommand: ParsableCommand {
 
     func run() throws {
         if let threads = options.threads { BLAS.threads = threads; Parallel.cores = threads }
-        let result: CLIPBenchmarkResult
-        do {
-            result = try CLIPBenchmark.run(weightsPath: weights, configPath: config, repeats: options.repeats) { printError("timing \($0)...") }
-        } catch let error as EngineError {
-            printError("report bench clip: \(error.description)")
-            throw ExitCode(1)
+        let result = try reportingErrors("report bench clip") {
+            try CLIPBenchmark.run(weightsPath: weights, configPath: config, repeats: options.repeats) { printError("timing \($0)...") }
         }
         if options.json {
             let encoder = JSONEncoder()

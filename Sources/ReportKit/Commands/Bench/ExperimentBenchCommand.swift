@@ -34,7 +34,7 @@ struct ExperimentBenchCommand: ParsableCommand {
             var warmTotal: Double
             var encodeFractionCold: Double
         }
-        do {
+        try reportingErrors("report bench experiment") {
             TerminalProgress.install()
             let workspace = Workspace.current
             let data = try workspace.syntheticData()
@@ -64,9 +64,6 @@ struct ExperimentBenchCommand: ParsableCommand {
                 }
                 print(String(format: "encoding is %.0f%% of the cold run", out.encodeFractionCold * 100))
             }
-        } catch let error as EngineError {
-            printError("report bench experiment: \(error.description)")
-            throw ExitCode(1)
         }
     }
 }

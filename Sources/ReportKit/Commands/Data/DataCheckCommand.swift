@@ -20,12 +20,8 @@ struct DataCheckCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let reports: [ClassReport]
-        do {
-            reports = try DataCheck.run(try AnomalyDataset(kind: dataset, root: dataRoot), className: className)
-        } catch let error as EngineError {
-            printError("report data check: \(error.description)")
-            throw ExitCode(2)
+        let reports = try reportingErrors("report data check", status: 2) {
+            try DataCheck.run(try AnomalyDataset(kind: dataset, root: dataRoot), className: className)
         }
         if json {
             struct Output: Codable { var classes: [ClassReport] }

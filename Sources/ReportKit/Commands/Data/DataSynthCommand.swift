@@ -18,10 +18,7 @@ struct DataSynthCommand: ParsableCommand {
     func run() throws {
         let benchmark = synthetic.benchmark
         let start = Date()
-        do { try benchmark.write(to: out) } catch let error as EngineError {
-            printError("report data synth: \(error.description)")
-            throw ExitCode(1)
-        }
+        try reportingErrors("report data synth") { try benchmark.write(to: out) }
         printError(String(format: "wrote %@ (%d products) in %.1f s", out, SyntheticProduct.allCases.count, Date().timeIntervalSince(start)))
         guard calibrate else { return }
         var rows: [CalibrationRow] = []

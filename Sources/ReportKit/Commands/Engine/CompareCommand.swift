@@ -26,7 +26,7 @@ struct CompareCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        do {
+        try reportingErrors("report compare") {
             TerminalProgress.install()
             let workspace = Workspace.current
             let subject = try model.load(workspace)
@@ -42,9 +42,6 @@ struct CompareCommand: ParsableCommand {
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
                 try AtomicFile.write(try encoder.encode(comparison), to: URL(fileURLWithPath: out))
             }
-        } catch let error as EngineError {
-            printError("report compare: \(error.description)")
-            throw ExitCode(1)
         }
     }
 

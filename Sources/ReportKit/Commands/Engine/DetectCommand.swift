@@ -36,7 +36,7 @@ struct DetectCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try reportingErrors("report detect") {
             TerminalProgress.install()
             let workspace = Workspace.current
             let experimentModel = try model.load(workspace)
@@ -61,12 +61,6 @@ struct DetectCommand: ParsableCommand {
                 return (EvaluationMap.make(patchScores: grid, gridWidth: v.gridWidth, gridHeight: v.gridHeight, size: size), score)
             }
             try write(scored, testImages: testImages, model: experimentModel, configuration: c)
-        } catch let error as EngineError {
-            printError("report detect: \(error.description)")
-            throw ExitCode(1)
-        } catch let error as ImageError {
-            printError("report detect: \(error.description)")
-            throw ExitCode(1)
         }
     }
 

@@ -40,7 +40,7 @@ struct EmbedCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try reportingErrors("report embed") {
             let model = try CLIPModel(path: weights, configPath: config)
             let taps = Set(tapBlocks ?? []).filter { $0 <= model.configuration.vision.layers }
             var imageEntries: [[String: Any]] = []
@@ -73,12 +73,6 @@ struct EmbedCommand: ParsableCommand {
             let json: [String: Any] = ["model": modelEntry, "images": imageEntries, "texts": textEntries]
             let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
-        } catch let error as EngineError {
-            printError("report embed: \(error.description)")
-            throw ExitCode(1)
-        } catch let error as ImageError {
-            printError("report embed: \(error.description)")
-            throw ExitCode(1)
         }
     }
 }

@@ -53,7 +53,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try reportingErrors("report eval") {
             TerminalProgress.install()
             let workspace = Workspace.current
             let root = try dataRoot ?? workspace.syntheticData()
@@ -76,12 +76,6 @@ struct EvalCommand: ParsableCommand {
                 print(String(format: "mean of %d classes: image AUROC %.1f, pixel AUROC %.1f, AUPRO %.1f, F1-max %.1f",
                              results.count, mean["imageAUROC"]! * 100, mean["pixelAUROC"]! * 100, mean["aupro"]! * 100, mean["f1max"]! * 100))
             }
-        } catch let error as EngineError {
-            printError("report eval: \(error.description)")
-            throw ExitCode(1)
-        } catch let error as ImageError {
-            printError("report eval: \(error.description)")
-            throw ExitCode(1)
         }
     }
 

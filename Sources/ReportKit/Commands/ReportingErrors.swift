@@ -1,0 +1,16 @@
+import ArgumentParser
+import Engine
+
+/// A command's work: an engine or image error (a bad file, a missing class) is printed after the
+/// command's name, and the command exits with `status` instead of a backtrace.
+func reportingErrors<T>(_ command: String, status: Int32 = 1, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as EngineError {
+        printError("\(command): \(error.description)")
+        throw ExitCode(status)
+    } catch let error as ImageError {
+        printError("\(command): \(error.description)")
+        throw ExitCode(status)
+    }
+}
