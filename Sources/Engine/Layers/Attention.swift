@@ -52,17 +52,7 @@ extension Attention {
         let scale = 1 / Float(d).squareRoot()
         let q = qkv + h * d, k = qkv + C + h * d, v = qkv + 2 * C + h * d
         let dq = dqkv + h * d, dk = dqkv + C + h * d, dv = dqkv + 2 * C + h * d
-        let dout = datt + h * d
-        // out = P V: dP (T,T) = dout V^T; dV (T,d) = P^T dout
-        BLAS.sgemm(dout, v, transposeB: true, scratch, m: T, n: T, k: d, lda: C, ldb: 3 * C, ldc: T, parallel: false)
-        BLAS.sgemm(probs, transposeA: true, dout, dv, m: T, n: d, k: T, lda: T, ldb: C, ldc: 3 * C, parallel: false)
-        // softmax: dS = P (dP - rowsum(dP P)); masked entries have P = 0, so dS = 0 there too.
-        for r in 0..<T {
-            let p = probs + r * T, dp = scratch + r * T
-            var dot: Float = 0
-            for c in 0..<T { dot += dp[c] * p[c] }
-            for c in 0..<T { dp[c] = p[c] * (dp[c] - dot) }
-        }
+        throughSoftmax(dout: datt + h * d, v: v, probs: probs, dv: dv, ldDV: 3 * C, scores: scratch, tokens: T, width: C, headWidth: d)
         // S = scale Q K^T: dQ = scale dS K; dK = scale dS^T Q
         BLAS.sgemm(scratch, k, dq, m: T, n: d, k: T, alpha: scale, lda: T, ldb: 3 * C, ldc: 3 * C, parallel: false)
         BLAS.sgemm(scratch, transposeA: true, q, dk, m: T, n: d, k: T, alpha: scale, lda: T, ldb: 3 * C, ldc: 3 * C, parallel: false)
@@ -78,18 +68,28 @@ extension Attention {
                                               tokens T: Int, width C: Int, heads H: Int) {
         let d = C / H
         let scale = 1 / Float(d).squareRoot()
-        let v = qkv + 2 * C + h * d, dv = dValue + h * d, dout = datt + h * d
-        // out = P V: dP (T,T) = dout V^T; dV (T,d) = P^T dout
-        BLAS.sgemm(dout, v, transposeB: true, scratch, m: T, n: T, k: d, lda: C, ldb: 3 * C, ldc: T, parallel: false)
-        BLAS.sgemm(probs, transposeA: true, dout, dv, m: T, n: d, k: T, lda: T, ldb: C, ldc: C, parallel: false)
+        let v = qkv + 2 * C + h * d, dv = dValue + h * d
+        throughSoftmax(dout: datt + h * d, v: v, probs: probs, dv: dv, ldDV: C, scores: scratch, tokens: T, width: C, headWidth: d)
+        // S = scale V V^T, V on both sides: dV += scale (dS + dS^T) V
+        BLAS.sgemm(scratch, v, dv, m: T, n: d, k: T, alpha: scale, beta: 1, lda: T, ldb: 3 * C, ldc: C, parallel: false)
+        BLAS.sgemm(scratch, transposeA: true, v, dv, m: T, n: d, k: T, alpha: scale, beta: 1, lda: T, ldb: 3 * C, ldc: C, parallel: false)
+    }
+}
+
+extension Attention {
+    /// Both heads' first half: out = P V gives dV (T,d) = P^T dout into `dv` (rows `ldDV` apart), and in
+    /// `scores` (T,T) the gradient at the scores, dS = P (dP - rowsum(dP P)) with dP = dout V^T.
+    /// Masked entries have P = 0, so dS = 0 there too.
+    @inlinable @usableFromInline
+    static func throughSoftmax(dout: UnsafePointer<Float>, v: UnsafePointer<Float>, probs: UnsafePointer<Float>, dv: UnsafeMutablePointer<Float>,
+                               ldDV: Int, scores: UnsafeMutablePointer<Float>, tokens T: Int, width C: Int, headWidth d: Int) {
+        BLAS.sgemm(dout, v, transposeB: true, scores, m: T, n: T, k: d, lda: C, ldb: 3 * C, ldc: T, parallel: false)
+        BLAS.sgemm(probs, transposeA: true, dout, dv, m: T, n: d, k: T, lda: T, ldb: C, ldc: ldDV, parallel: false)
         for r in 0..<T {
-            let p = probs + r * T, dp = scratch + r * T
+            let p = probs + r * T, dp = scores + r * T
             var dot: Float = 0
             for c in 0..<T { dot += dp[c] * p[c] }
             for c in 0..<T { dp[c] = p[c] * (dp[c] - dot) }
         }
-        // S = scale V V^T, V on both sides: dV += scale (dS + dS^T) V
-        BLAS.sgemm(scratch, v, dv, m: T, n: d, k: T, alpha: scale, beta: 1, lda: T, ldb: 3 * C, ldc: C, parallel: false)
-        BLAS.sgemm(scratch, transposeA: true, v, dv, m: T, n: d, k: T, alpha: scale, beta: 1, lda: T, ldb: 3 * C, ldc: C, parallel: false)
     }
 }

@@ -93,9 +93,21 @@ struct TrainableBlock {
         return offsets
     }
 
+    /// Every (sequence, head) pair's attention of `kind` on the cores: a (R, C) from qkv (R, 3C), each softmax kept in `probs`.
+    func attend(_ kind: Attention.Kind, qkv: UnsafePointer<Float>, probs: UnsafeMutablePointer<Float>, into a: UnsafeMutablePointer<Float>, offsets: [Int]) {
+        let C = width, H = heads
+        Parallel.workers(sequences.count * H) { _, range in
+            for pair in range {
+                let s = pair / H, h = pair % H, seq = sequences[s]
+                Attention.head(h, a + seq.start * C, qkv: qkv + seq.start * 3 * C, scores: probs + offsets[s] + h * seq.length * seq.length,
+                               tokens: seq.length, width: C, heads: H, kind: kind, causal: kind == .ordinary && causal)
+            }
+        }
+    }
+
     /// x (R, C) in place: x += attn(ln_1(x)); x += mlp(ln_2(x)).
     func forward(_ x: inout [Float], _ w: BlockWeights, tape: BlockTape = BlockTape()) -> BlockTape {
-        let C = width, M = mlpWidth, H = heads, R = rows
+        let C = width, M = mlpWidth, R = rows
         let offsets = probsOffsets()
         tape.prepare(rows: R, width: C, mlpWidth: M, probs: offsets.last!)
         tape.input.withUnsafeMutableBufferPointer { t in x.withUnsafeBufferPointer { _ = memcpy(t.baseAddress!, $0.baseAddress!, R * C * 4) } }
@@ -104,14 +116,7 @@ struct TrainableBlock {
         x.withUnsafeMutableBufferPointer { xs in
             LayerNorm.forward(n.baseAddress!, xs.baseAddress!, w.ln1Weight, w.ln1Bias, rows: R, cols: C)
             Linear.forward(q.baseAddress!, n.baseAddress!, w.inProjWeight, w.inProjBias, rows: R, inFeatures: C, outFeatures: 3 * C)
-            Parallel.workers(sequences.count * H) { _, range in
-                for pair in range {
-                    let s = pair / H, h = pair % H, seq = sequences[s]
-                    Attention.head(h, a.baseAddress! + seq.start * C, qkv: q.baseAddress! + seq.start * 3 * C,
-                                   scores: p.baseAddress! + offsets[s] + h * seq.length * seq.length, tokens: seq.length,
-                                   width: C, heads: H, kind: .ordinary, causal: causal)
-                }
-            }
+            attend(.ordinary, qkv: q.baseAddress!, probs: p.baseAddress!, into: a.baseAddress!, offsets: offsets)
             Linear.forward(xs.baseAddress!, a.baseAddress!, w.outProjWeight, w.outProjBias, rows: R, inFeatures: C, outFeatures: C, accumulate: true)
         } } } } }
         tape.middle.withUnsafeMutableBufferPointer { t in x.withUnsafeBufferPointer { _ = memcpy(t.baseAddress!, $0.baseAddress!, R * C * 4) } }
@@ -128,20 +133,13 @@ struct TrainableBlock {
 
     /// The V-V stream through this block, after `forward` filled the tape: vv (R, C) += VV-attn(ln_1(x)) W_out^T + b_out.
     func valueValueForward(_ vv: inout [Float], _ w: BlockWeights, tape: BlockTape) {
-        let C = width, H = heads, R = rows
+        let C = width, R = rows
         let offsets = probsOffsets()
         func size(_ x: inout [Float], _ n: Int) { if x.count != n { x = [Float](repeating: 0, count: n) } }
         size(&tape.valueValueProbs, offsets.last!); size(&tape.valueValueAttention, R * C)
         tape.qkv.withUnsafeBufferPointer { q in tape.valueValueProbs.withUnsafeMutableBufferPointer { p in
         tape.valueValueAttention.withUnsafeMutableBufferPointer { a in vv.withUnsafeMutableBufferPointer { vs in
-            Parallel.workers(sequences.count * H) { _, range in
-                for pair in range {
-                    let s = pair / H, h = pair % H, seq = sequences[s]
-                    Attention.head(h, a.baseAddress! + seq.start * C, qkv: q.baseAddress! + seq.start * 3 * C,
-                                   scores: p.baseAddress! + offsets[s] + h * seq.length * seq.length, tokens: seq.length,
-                                   width: C, heads: H, kind: .valueValue, causal: false)
-                }
-            }
+            attend(.valueValue, qkv: q.baseAddress!, probs: p.baseAddress!, into: a.baseAddress!, offsets: offsets)
             Linear.forward(vs.baseAddress!, a.baseAddress!, w.outProjWeight, w.outProjBias, rows: R, inFeatures: C, outFeatures: C, accumulate: true)
         } } } }
     }
