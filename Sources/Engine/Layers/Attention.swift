@@ -80,7 +80,7 @@ extension Attention {
     /// Both heads' first half: out = P V gives dV (T,d) = P^T dout into `dv` (rows `ldDV` apart), and in
     /// `scores` (T,T) the gradient at the scores, dS = P (dP - rowsum(dP P)) with dP = dout V^T.
     /// Masked entries have P = 0, so dS = 0 there too.
-    @inlinable @usableFromInline
+    @inlinable
     static func throughSoftmax(dout: UnsafePointer<Float>, v: UnsafePointer<Float>, probs: UnsafePointer<Float>, dv: UnsafeMutablePointer<Float>,
                                ldDV: Int, scores: UnsafeMutablePointer<Float>, tokens T: Int, width C: Int, headWidth d: Int) {
         BLAS.sgemm(dout, v, transposeB: true, scores, m: T, n: T, k: d, lda: C, ldb: 3 * C, ldc: T, parallel: false)
