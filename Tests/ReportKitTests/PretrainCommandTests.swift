@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import Foundation
 import Testing
 
@@ -9,17 +9,25 @@ import Testing
         defer { report.remove() }
         let out = report.root.appendingPathComponent("model")
         let result = try report.run(["pretrain", "--out", out.path, "--steps", "4", "--batch", "3", "--layers", "1", "--width", "64",
-                                     "--image-size", "32", "--checkpoint-every", "2", "--keep-checkpoints"])
+                                     "--image-size", "32", "--checkpoint-every", "2", "--keep-checkpoints", "--stop-after", "3", "--seed", "1"])
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains("4 steps of 3 images"), "\(result.output)")
+        #expect(result.output.contains("3 steps of 3 images"), "\(result.output)")
         let weights = try CLIPWeights.load(path: out.appendingPathComponent("model.safetensors").path)
         #expect(weights.configuration.vision.layers == 1 && weights.configuration.vision.imageWidth == 32 && weights.configuration.vision.width == 64)
         let log = try JSONDecoder().decode(PretrainingLog.self, from: Data(contentsOf: out.appendingPathComponent("log.json")))
-        #expect(log.entries.count == 4 && log.settings.denseTokens == .valueValue && log.entries.allSatisfy { $0.loss.isFinite && $0.dense > 0 })
+        #expect(log.entries.count == 3 && log.settings.denseTokens == .valueValue && log.entries.allSatisfy { $0.loss.isFinite && $0.dense > 0 })
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path)
         #expect(files.contains("checkpoint-00002.safetensors") && files.contains("loss-curve.svg") && !files.contains("checkpoint.safetensors"), "\(files)")
+        // The checkpoint after 2 steps is what a run stopped after 2 steps writes (the same batches and schedule).
         let checkpoint = try CLIPWeights.load(path: out.appendingPathComponent("checkpoint-00002.safetensors").path)
-        #expect(checkpoint.configuration.vision.imageWidth == 32)
+        let stopped = report.root.appendingPathComponent("stopped")
+        let second = try report.run(["pretrain", "--out", stopped.path, "--steps", "4", "--batch", "3", "--layers", "1", "--width", "64",
+                                     "--image-size", "32", "--stop-after", "2", "--seed", "1"])
+        #expect(second.status == 0, "\(second.output)")
+        let reference = try CLIPWeights.load(path: stopped.appendingPathComponent("model.safetensors").path)
+        for role in [TensorRole.patchEmbedding, .block(.vision, 0, .inProjWeight), .textProjection] {
+            #expect(checkpoint.tensors[role] == reference.tensors[role], "\(role)")
+        }
     }
 
     @Test func refusesSizesTheModelCannotHave() throws {

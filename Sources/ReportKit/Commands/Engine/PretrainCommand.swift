@@ -71,11 +71,14 @@ struct PretrainCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let metadata = ["origin": "report pretrain", "steps": "\(steps)", "batch": "\(batch)", "seed": "\(seed)", "dense_tokens": denseTokens.rawValue]
+        let last = min(stopAfter ?? steps, steps)
         let (parameters, log) = try PretrainingRun.train(settings) { entry, parameters in
-            if entry.step > 0 && entry.step % checkpointEvery == 0 {
-                let name = keepCheckpoints ? String(format: "checkpoint-%05d.safetensors", entry.step) : "checkpoint.safetensors"
+            // Named by the steps taken, so checkpoint-00250 is what --stop-after 250 gives.
+            let taken = entry.step + 1
+            if taken % checkpointEvery == 0 && taken < last {
+                let name = keepCheckpoints ? String(format: "checkpoint-%05d.safetensors", taken) : "checkpoint.safetensors"
                 try parameters.write(to: directory.appendingPathComponent(name), halfPrecision: !fullPrecision,
-                                     metadata: metadata.merging(["step": "\(entry.step)"]) { a, _ in a })
+                                     metadata: metadata.merging(["steps_taken": "\(taken)"]) { a, _ in a })
             }
             if entry.step % 50 == 0 {
                 printError(String(format: "step %d: loss %.3f (contrastive %.3f, dense %.3f), lr %.2e, scale %.2f, %.0f s",
