@@ -40,3 +40,19 @@ import Testing
         #expect(dAnomaly[0] == [1, 5])
     }
 }
+
+@Suite struct ContextInitTests {
+    @Test func wordsStartTheContextAsAPhotoOfA() throws {
+        let root = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/clip")
+        let weights = try CLIPWeights.load(path: root.appendingPathComponent("tiny_gelu_f16/model.safetensors").path)
+        let model = CLIPModel(weights: weights)
+        let words = FewShotDetector.contextWords(model, count: 4)
+        let ids = Tokenizer.shared.encode("a photo of a")
+        #expect(words.count == 4 && words[0] == words[3] && words[0] != words[1])
+        #expect(words[1] == model.text.embedding(of: ids[1]))
+        let learner = PromptLearner(className: "bottle", width: weights.configuration.text.width, seed: 1, contextWords: words)
+        let random = PromptLearner(className: "bottle", width: weights.configuration.text.width, seed: 1)
+        #expect(learner.context == words && random.context != words)
+        #expect(learner.anomalyTokens == random.anomalyTokens, "the anomaly tokens draw from the same seed either way")
+    }
+}

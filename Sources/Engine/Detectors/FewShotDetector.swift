@@ -40,9 +40,11 @@ public struct FewShotDetector {
             deviation = PromptADLoss.DeviationTerm(loss: loss, topK: TopKMIL(fraction: c.topK), reference: reference, images: images)
         }
         let scale = model.weights.logitScale
+        let words = c.contextInit == .words ? Self.contextWords(model, count: 4) : nil
         func trainer(seed: UInt64) -> PromptTrainer {
             PromptTrainer(text: model.text, tokenizer: model.tokenizer,
-                          learner: PromptLearner(className: c.className, width: model.configuration.text.width, seed: seed, anomalyPrompts: c.learnedPrompts),
+                          learner: PromptLearner(className: c.className, width: model.configuration.text.width, seed: seed,
+                                                 anomalyPrompts: c.learnedPrompts, contextWords: words),
                           optimizer: SGD(learningRate: c.learningRate), loss: PromptADLoss(scale: scale))
         }
         // [segmentation, classification], stepped together in one batch through the text tower.
@@ -86,6 +88,13 @@ public struct FewShotDetector {
                                              scale: segmentation!.scale, reference: reference, margin: configuration.margin)
             return (HarmonicFusion.fuse(deviation, visual), classification!.imageScore(pooled: f.embedding, visualMap: visual))
         }
+    }
+
+    /// The token embeddings of "a photo of a", the context's start with `ContextInit.words`.
+    static func contextWords(_ model: CLIPModel, count: Int) -> [[Float]] {
+        let ids = model.tokenizer.encode("a photo of a")
+        precondition(ids.count == count, "\"a photo of a\" is \(ids.count) tokens, not \(count)")
+        return ids.map { model.text.embedding(of: $0) }
     }
 
     /// The prototypes of a trained prompt learner's final prompts.

@@ -29,11 +29,17 @@ public struct PromptLearner: Sendable {
         }
     }
 
-    /// Context N(0, 0.02^2) and anomaly tokens initialised from a seed (PromptAD's init).
+    /// Context N(0, 0.02^2) and anomaly tokens initialised from a seed (PromptAD's init); `contextWords`, when
+    /// given, are the context's starting vectors instead (as many as `contextCount`, each `width` long).
     public init(className: String, width: Int, seed: UInt64, contextCount: Int = 4, anomalyPrompts: Int = 4,
-                extraStates: [String] = [], anomalyTokenBeforeClass: Bool = true) {
+                extraStates: [String] = [], anomalyTokenBeforeClass: Bool = true, contextWords: [[Float]]? = nil) {
         var random = SyntheticRandom(seed: seed)
         context = (0..<contextCount).map { _ in (0..<width).map { _ in 0.02 * random.normal() } }
+        if let contextWords {
+            precondition(contextWords.count == contextCount && contextWords.allSatisfy { $0.count == width },
+                         "PromptLearner: \(contextWords.count) context words for \(contextCount) vectors of width \(width)")
+            context = contextWords
+        }
         anomalyTokens = (0..<anomalyPrompts).map { _ in (0..<width).map { _ in 0.02 * random.normal() } }
         self.className = PromptLearner.promptName(className)
         manualStates = PromptLearner.genericStates + extraStates

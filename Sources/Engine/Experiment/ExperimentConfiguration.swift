@@ -19,6 +19,14 @@ public enum AnomalySource: String, Codable, CaseIterable, Sendable {
     case cutpaste
 }
 
+/// Where PromptAD's learnable context vectors start.
+public enum ContextInit: String, Codable, CaseIterable, Sendable {
+    /// N(0, 0.02^2), as PromptAD's code draws them.
+    case random
+    /// The token embeddings of "a photo of a" (CoOp's ctx_init): the prompts start as the hand-written ones.
+    case words
+}
+
 public struct ExperimentConfiguration: Codable, Hashable, Sendable {
     public var dataset: DatasetKind
     public var className: String
@@ -38,6 +46,8 @@ public struct ExperimentConfiguration: Codable, Hashable, Sendable {
     public var anomaliesPerShot = 4
     /// Learned anomaly prompts (PromptAD: 4).
     public var learnedPrompts = 4
+    /// **[choice]** the papers do not say how the context starts; PromptAD's code draws it at random.
+    public var contextInit: ContextInit = .random
     /// Taps for the visual memory (1-based blocks); nil: PromptAD's 3 and 8, scaled to shallower models.
     public var taps: [Int]?
     /// **[choice]** the DevPrompt paper evaluates at 256x256; PromptAD at 400x400.
@@ -57,7 +67,7 @@ public struct ExperimentConfiguration: Codable, Hashable, Sendable {
     /// A short line naming the settings that matter for the method.
     public var summary: String {
         var parts = ["\(method.rawValue)", "\(dataset.rawValue)/\(className)", "\(shots)-shot", "seed \(seed)"]
-        if method != .memory { parts.append("\(epochs) epochs") }
+        if method != .memory { parts.append("\(epochs) epochs, context from \(contextInit == .words ? "\"a photo of a\"" : "random")") }
         if method == .devprompt {
             parts.append(String(format: "lambda %g, top-K %g%%, margin %g, anomalies %@", lambda, topK * 100, margin, anomalies.rawValue))
         }

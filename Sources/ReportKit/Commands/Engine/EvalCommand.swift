@@ -4,6 +4,7 @@ import Foundation
 
 extension DetectionMethod: ExpressibleByArgument {}
 extension AnomalySource: ExpressibleByArgument {}
+extension ContextInit: ExpressibleByArgument {}
 
 /// `report eval`: one method on one dataset's classes, with the metrics the paper reports.
 struct EvalCommand: ParsableCommand {
@@ -134,13 +135,22 @@ struct DetectorOptions: ParsableArguments {
     @Option(help: "DevPrompt's anomalous training images: cutpaste (from the normal shot) or none (normal term only).")
     var anomalies: AnomalySource = .cutpaste
 
+    @Option(parsing: .upToNextOption, help: "Blocks (1-based) whose patch tokens the visual memory keeps; default: PromptAD's 3 and 8 of 12, scaled to the model's depth.")
+    var taps: [Int] = []
+
+    @Option(help: "Where the learnable context starts: random (PromptAD's code) or words (\"a photo of a\", CoOp's ctx_init).")
+    var contextInit: ContextInit = .random
+
     func validate() throws {
         if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if taps.contains(where: { $0 < 1 }) { throw ValidationError("--taps are block numbers, from 1") }
         if !(topK > 0 && topK <= 1) { throw ValidationError("--topk is a fraction of the patches, in (0, 1]") }
     }
 
     func apply(to c: inout ExperimentConfiguration) {
         c.method = method; c.seed = seed; c.epochs = epochs; c.lambda = lambda; c.topK = topK; c.margin = margin; c.anomalies = anomalies
+        c.contextInit = contextInit
+        if !taps.isEmpty { c.taps = taps.sorted() }
     }
 }
 
