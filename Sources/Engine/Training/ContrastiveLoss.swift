@@ -16,7 +16,8 @@ public enum DenseTokens: String, Codable, Sendable, CaseIterable {
 public struct PretrainingLoss: Sendable {
     /// Weight of the dense term.
     public var denseWeight: Float = 1
-    /// Which patch tokens the dense term reads (after ln_post and the projection).
+    /// Which patch tokens the dense term reads (after ln_post and the projection). **[choice]** the V-V tokens,
+    /// which PromptAD's text maps and the zero-shot maps read; `.ordinary` trains the stream the pooled embedding comes from.
     public var denseTokens: DenseTokens = .valueValue
     /// A patch counts as defective when the mask covers at least this fraction of it; covered less (but not
     /// at all), it is left out of the dense term.

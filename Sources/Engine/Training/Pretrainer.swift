@@ -80,14 +80,13 @@ public struct Pretrainer {
                                   labels: batch.labels, patches: (0..<B).map { b in (1..<T).map { row(patchRows, b * T + $0) } },
                                   coverage: batch.coverage, prompts: (0..<promptTokens.count).map { row(features, B + $0) },
                                   products: batch.products, logitScale: parameters[.logitScale][0])
-        var dRows = [Float](repeating: 0, count: B * T * E)
-        var dPatchRows = valueValue ? [Float](repeating: 0, count: B * T * E) : []
+        // The pooled rows' gradient, and the dense term's at the patch rows it read (of either stream).
+        var dRows = [Float](repeating: 0, count: B * T * E), dPatchRows = dRows
         for b in 0..<B {
             for e in 0..<E { dRows[b * T * E + e] = result.dImages[b][e] }
-            for p in 0..<(T - 1) { for e in 0..<E {
-                if valueValue { dPatchRows[(b * T + 1 + p) * E + e] = result.dPatches[b][p][e] } else { dRows[(b * T + 1 + p) * E + e] = result.dPatches[b][p][e] }
-            } }
+            for p in 0..<(T - 1) { for e in 0..<E { dPatchRows[(b * T + 1 + p) * E + e] = result.dPatches[b][p][e] } }
         }
+        if !valueValue { for i in dRows.indices { dRows[i] += dPatchRows[i] } }
         let dFeatures = (result.dCaptions + result.dPrompts).flatMap { $0 }
         var gradients = self.gradients ?? parameters.zeros()
         self.gradients = nil
