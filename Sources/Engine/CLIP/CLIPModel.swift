@@ -49,4 +49,9 @@ public enum Vector {
         let norm = x.reduce(0) { $0 + $1 * $1 }.squareRoot()
         return norm > 0 ? x.map { $0 / norm } : x
     }
+
+    /// A flat (N * width) array as N unit-length rows.
+    public static func unitRows(_ flat: [Float], width: Int) -> [[Float]] {
+        stride(from: 0, to: flat.count, by: width).map { normalized(Array(flat[$0..<($0 + width)])) }
+    }
 }

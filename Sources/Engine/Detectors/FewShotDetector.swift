@@ -16,10 +16,7 @@ public struct FewShotDetector {
         self.configuration = configuration; self.model = model; self.taps = taps
     }
 
-    func unitRows(_ flat: [Float]) -> [[Float]] {
-        let E = model.configuration.embedDimension
-        return stride(from: 0, to: flat.count, by: E).map { Vector.normalized(Array(flat[$0..<($0 + E)])) }
-    }
+    func unitRows(_ flat: [Float]) -> [[Float]] { Vector.unitRows(flat, width: model.configuration.embedDimension) }
 
     /// `shots`: the normal shots' features (V-V tokens and taps); `anomalies`: synthesised anomalous
     /// images' features (DevPrompt's y = 1 samples). Returns the segmentation loss before each epoch's update.

@@ -44,15 +44,10 @@ public struct ModelComparison: Codable, Sendable {
             return a - b
         }
         guard !d.isEmpty else { return (.nan, .nan, .nan) }
-        var generator = SplitMix64(seed: 1)
-        var means: [Double] = []
-        for _ in 0..<resamples {
-            var sum = 0.0
-            for _ in d.indices { sum += d[Int(generator.next() % UInt64(d.count))] }
-            means.append(sum / Double(d.count))
+        let interval = Bootstrap.interval(count: d.count, resamples: resamples, seed: 1) { drawn in
+            drawn.reduce(0) { $0 + d[$1] } / Double(d.count)
         }
-        means.sort()
-        return (d.reduce(0, +) / Double(d.count), means[Int(0.025 * Double(resamples))], means[Int(0.975 * Double(resamples)) - 1])
+        return (d.reduce(0, +) / Double(d.count), interval.lowerBound, interval.upperBound)
     }
 }
 

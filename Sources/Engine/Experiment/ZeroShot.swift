@@ -6,6 +6,7 @@ import Foundation
 public enum ZeroShot {
     public static let normalStates = ["{}", "flawless {}", "perfect {}", "unblemished {}", "{} without flaw", "{} without defect", "{} without damage"]
     public static let anomalousStates = ["damaged {}", "{} with flaw", "{} with defect", "{} with damage"]
+    /// **[choice]** 12 of WinCLIP's about 21 templates (METHOD-NOTES section 7), the same for every model and dataset.
     public static let templates = ["a photo of a {}.", "a cropped photo of the {}.", "a close-up photo of a {}.", "a photo of the {}.",
                                    "a bright photo of a {}.", "a dark photo of the {}.", "a blurry photo of the {}.", "a photo of one {}.",
                                    "a low resolution photo of the {}.", "a jpeg corrupted photo of a {}.", "a photo of a small {}.", "a photo of a large {}."]
@@ -27,10 +28,7 @@ public enum ZeroShot {
     public static func score(_ f: VisionOutput, prototypes p: (normal: [Float], anomalous: [Float]), embedDimension E: Int) -> (score: Float, patchMap: [Float]) {
         let image = Vector.normalized(f.embedding)
         let tokens = f.valueValueTokens ?? []
-        let map = stride(from: 0, to: tokens.count, by: E).map { start -> Float in
-            let z = Vector.normalized(Array(tokens[start..<(start + E)]))
-            return Vector.dot(z, p.anomalous) - Vector.dot(z, p.normal)
-        }
+        let map = Vector.unitRows(tokens, width: E).map { Vector.dot($0, p.anomalous) - Vector.dot($0, p.normal) }
         return (Vector.dot(image, p.anomalous) - Vector.dot(image, p.normal), map)
     }
 }

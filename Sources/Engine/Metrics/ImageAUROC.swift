@@ -10,30 +10,11 @@ public enum ImageAUROC {
     public static func bootstrapInterval(scores: [Float], labels: [Bool], confidence: Double = 0.95,
                                          resamples: Int = 1000, seed: UInt64 = 0) -> ClosedRange<Double> {
         precondition(scores.count == labels.count && !scores.isEmpty, "bootstrap: need scores with labels")
-        var generator = SplitMix64(seed: seed)
-        var values: [Double] = []
-        values.reserveCapacity(resamples)
         var drawnScores = [Float](repeating: 0, count: scores.count), drawnLabels = [Bool](repeating: false, count: scores.count)
-        var attempts = 0
-        while values.count < resamples && attempts < resamples * 20 {
-            attempts += 1
-            for i in 0..<scores.count {
-                let j = Int(generator.next() % UInt64(scores.count))
-                drawnScores[i] = scores[j]; drawnLabels[i] = labels[j]
-            }
-            let auroc = compute(scores: drawnScores, labels: drawnLabels)
-            if !auroc.isNaN { values.append(auroc) }
+        return Bootstrap.interval(count: scores.count, confidence: confidence, resamples: resamples, seed: seed) { drawn in
+            for (i, j) in drawn.enumerated() { drawnScores[i] = scores[j]; drawnLabels[i] = labels[j] }
+            return compute(scores: drawnScores, labels: drawnLabels)
         }
-        guard !values.isEmpty else { return Double.nan...Double.nan }
-        values.sort()
-        let alpha = (1 - confidence) / 2
-        func quantile(_ q: Double) -> Double {
-            // numpy's default (linear) percentile
-            let position = q * Double(values.count - 1)
-            let lower = Int(position.rounded(.down)), upper = min(lower + 1, values.count - 1)
-            return values[lower] + (values[upper] - values[lower]) * (position - Double(lower))
-        }
-        return quantile(alpha)...quantile(1 - alpha)
     }
 }
 
