@@ -41,7 +41,7 @@ let package = Package(
         // libpng reports errors by longjmp, which Swift cannot catch: a few lines of C hold the setjmp.
         .target(name: "CPNGCodec", dependencies: ["CPNG"]),
 
-        // The numerical engine: tensors on OpenBLAS, image codecs, (later) CLIP and the detectors.
+        // The numerical engine: tensors on OpenBLAS, image codecs, CLIP, the detectors, data, metrics, caches.
         .target(name: "Engine", dependencies: ["CBLAS", "CJPEG", "CPNGCodec", "CZlib", .product(name: "SwiftCSV", package: "SwiftCSV"),
                                              .product(name: "Crypto", package: "swift-crypto")],
                 resources: [.copy("Resources/bpe_simple_vocab_16e6.txt.gz"),
@@ -65,13 +65,15 @@ let package = Package(
         .plugin(name: "EngineFingerprint", capability: .buildTool(), dependencies: ["ChapterCompiler"]),
         .executableTarget(name: "Report", dependencies: ["ReportKit", "Chapters"]),
 
-        .testTarget(name: "EngineTests", dependencies: ["Engine"], resources: [.copy("Fixtures")]),
+        // Crafted inputs shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         // Chapters that exercise the generator (errors, crashes, escaping), and a `report` built over them.
         .target(name: "FixtureChapters", dependencies: ["ReportKit", "Engine", "Figures"], path: "Tests/Fixtures/FixtureChapters",
                 swiftSettings: [.swiftLanguageMode(.v5)], plugins: ["ChapterCells"]),
         .executableTarget(name: "ReportFixtures", dependencies: ["ReportKit", "FixtureChapters"], path: "Tests/Fixtures/ReportFixtures"),
-        .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "Chapters", "ReportFixtures"]),
+        .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "Chapters", "ReportFixtures", "TestSupport"]),
     ]
 )

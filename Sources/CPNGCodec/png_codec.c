@@ -35,7 +35,7 @@ static void on_read(png_structp png, png_bytep out, png_size_t length) {
     state->offset += length;
 }
 
-static int decode(const uint8_t *data, size_t size, png_decoded *out, char *error, size_t errorCapacity, int headerOnly) {
+static int decode(const uint8_t *data, size_t size, uint64_t maxPixels, png_decoded *out, char *error, size_t errorCapacity, int headerOnly) {
     memset(out, 0, sizeof(*out));
     if (size < 8 || png_sig_cmp((png_const_bytep)data, 0, 8) != 0) {
         snprintf(error, errorCapacity, "not a PNG file (bad signature)");
@@ -56,7 +56,16 @@ static int decode(const uint8_t *data, size_t size, png_decoded *out, char *erro
         return 1;
     }
     png_set_read_fn(png, &state, on_read);
+    // Text and other ancillary chunks may not inflate past 8 MB (a zTXt bomb).
+    png_set_chunk_malloc_max(png, 8u << 20);
     png_read_info(png, info);
+    uint64_t pixelCount = (uint64_t)png_get_image_width(png, info) * (uint64_t)png_get_image_height(png, info);
+    if (pixelCount > maxPixels) {
+        snprintf(error, errorCapacity, "image is %u x %u pixels (%.1f MP), above the limit of %.0f MP",
+                 png_get_image_width(png, info), png_get_image_height(png, info), pixelCount / 1e6, maxPixels / 1e6);
+        png_destroy_read_struct(&png, &info, NULL);
+        return 1;
+    }
 
     // Palette -> RGB, gray below 8 bits -> 8 bits (1-bit masks become 0/255), tRNS -> alpha.
     png_set_expand(png);
@@ -91,12 +100,12 @@ static int decode(const uint8_t *data, size_t size, png_decoded *out, char *erro
     return 0;
 }
 
-int png_decode_memory(const uint8_t *data, size_t size, png_decoded *out, char *error, size_t errorCapacity) {
-    return decode(data, size, out, error, errorCapacity, 0);
+int png_decode_memory(const uint8_t *data, size_t size, uint64_t maxPixels, png_decoded *out, char *error, size_t errorCapacity) {
+    return decode(data, size, maxPixels, out, error, errorCapacity, 0);
 }
 
-int png_read_header(const uint8_t *data, size_t size, png_decoded *out, char *error, size_t errorCapacity) {
-    return decode(data, size, out, error, errorCapacity, 1);
+int png_read_header(const uint8_t *data, size_t size, uint64_t maxPixels, png_decoded *out, char *error, size_t errorCapacity) {
+    return decode(data, size, maxPixels, out, error, errorCapacity, 1);
 }
 
 void png_decoded_free(png_decoded *image) {

@@ -56,3 +56,13 @@ public final class ProgressTracker {
         sink(ProgressEvent(task: task, done: current, total: total, secondsLeft: left))
     }
 }
+
+/// Things a user should know that are not errors ("a damaged cache entry was dropped and is being
+/// recomputed"); whoever runs the engine decides where they go (stderr by default, the build's log).
+public enum Notice {
+    nonisolated(unsafe) public static var sink: ((String) -> Void)? = { text in
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    public static func post(_ text: String) { sink?(text) }
+}

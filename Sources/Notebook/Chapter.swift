@@ -28,7 +28,11 @@ public struct Chapter: Sendable {
 public struct FrontMatter: Sendable, Equatable {
     public var title: String?
     public var summary: String?
-    public init(title: String? = nil, summary: String? = nil) { self.title = title; self.summary = summary }
+    /// Seconds the chapter may run before the build stops it (`report build --timeout` when absent).
+    public var timeout: Double?
+    public init(title: String? = nil, summary: String? = nil, timeout: Double? = nil) {
+        self.title = title; self.summary = summary; self.timeout = timeout
+    }
 }
 
 /// A fenced code block. A `swift` block without `norun` is a cell: it is compiled and run.

@@ -55,11 +55,18 @@ public enum ChapterParser {
         } catch {
             throw ChapterError(path: path, line: 2, reason: "front matter is not valid YAML: \(error)")
         }
-        let known: Set<String> = ["title", "summary"]
+        let known: Set<String> = ["title", "summary", "timeout"]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw ChapterError(path: path, line: 2, reason: "unknown front-matter key '\(unknown)' (known: title, summary)")
+            throw ChapterError(path: path, line: 2, reason: "unknown front-matter key '\(unknown)' (known: summary, timeout, title)")
         }
-        let front = FrontMatter(title: fields["title"].map { "\($0)" }, summary: fields["summary"].map { "\($0)" })
+        var timeout: Double?
+        if let value = fields["timeout"] {
+            guard let seconds = (value as? Int).map(Double.init) ?? (value as? Double), seconds > 0, seconds.isFinite else {
+                throw ChapterError(path: path, line: 2, reason: "timeout must be a positive number of seconds, not '\(value)'")
+            }
+            timeout = seconds
+        }
+        let front = FrontMatter(title: fields["title"].map { "\($0)" }, summary: fields["summary"].map { "\($0)" }, timeout: timeout)
         let body = lines[(end + 1)...].joined(separator: "\n")
         return (front, body, end + 2)
     }

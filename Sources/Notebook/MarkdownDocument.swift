@@ -44,8 +44,9 @@ public final class MarkdownDocument {
 
     /// Renders to HTML. Top-level code blocks whose position (among code blocks) is in
     /// `placeholders` are replaced by an HTML comment `<!--cell:N-->` that the caller fills in.
-    /// Raw HTML in the Markdown is kept (the chapters are the project's own, trusted text).
-    public func html(replacingCodeBlocks placeholders: Set<Int> = []) -> String {
+    /// Raw HTML in the Markdown is kept when `allowRawHTML` (the chapters are the author's own, trusted text);
+    /// without it (Markdown a cell computed) raw HTML is omitted and javascript: links are dropped, as cmark's safe mode does.
+    public func html(replacingCodeBlocks placeholders: Set<Int> = [], allowRawHTML: Bool = true) -> String {
         var codeIndex = 0
         for node in topLevelNodes() where cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK {
             defer { codeIndex += 1 }
@@ -55,7 +56,7 @@ public final class MarkdownDocument {
             cmark_node_replace(node, replacement)
             cmark_node_free(node)
         }
-        let rendered = cmark_render_html(root, MarkdownDocument.options | CMARK_OPT_UNSAFE,
+        let rendered = cmark_render_html(root, MarkdownDocument.options | (allowRawHTML ? CMARK_OPT_UNSAFE : 0),
                                          cmark_parser_get_syntax_extensions(parser))!
         defer { free(rendered) }
         return String(cString: rendered)

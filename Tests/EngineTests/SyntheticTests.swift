@@ -47,7 +47,16 @@ import Testing
         let nut = try dataset.load("nut")
         #expect(nut.train.count == 2 && nut.test.filter(\.isDefective).count == DefectKind.allCases.count)
         #expect(try DataCheck.run(dataset).allSatisfy { $0.problems.isEmpty })
-        #expect(throws: EngineError.self) { try Self.benchmark.write(to: dir, products: [.nut]) }
+        // Its own folder may be written again; a user's folder or file never.
+        try Self.benchmark.write(to: dir, products: [.nut])
+        #expect(try dataset.classes() == ["nut"])
+        let user = dir + "-user"
+        defer { try? FileManager.default.removeItem(atPath: user) }
+        try FileManager.default.createDirectory(atPath: user, withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: user + "/notes.txt"))
+        #expect(throws: EngineError.self) { try Self.benchmark.write(to: user, products: [.nut]) }
+        #expect(throws: EngineError.self) { try Self.benchmark.write(to: user + "/notes.txt", products: [.nut]) }
+        #expect(try String(contentsOfFile: user + "/notes.txt", encoding: .utf8) == "mine")
     }
 
     @Test func captionsSayWhatTheImageOrCropShows() {

@@ -17,32 +17,41 @@ import Testing
         #expect(output.contains("@fig-missing refers to no figure or table label"))
         #expect(!output.contains("Chapters/01-cells.md:"), "an error: true cell is not a problem")
 
-        let thrown = try report.page("02-throws.html")
+        let thrown = try report.failedPage("02-throws.html")
         #expect(thrown.contains("first cell runs"))
         #expect(thrown.contains("<div class=\"cell-error\" role=\"alert\"><strong>Error</strong><pre>Broken: the data folder is empty</pre></div>"))
         #expect(thrown.contains("Not run: an earlier cell stopped the chapter."))
         #expect(!thrown.contains("<pre class=\"cell-output\">never printed"))
 
-        let crash = try report.page("03-crash.html")
+        let crash = try report.failedPage("03-crash.html")
         #expect(crash.contains("<div class=\"chapter-crash\""))
         #expect(crash.contains("<pre class=\"cell-output\">about to crash\n"), "what the crashing cell printed is kept")
         #expect(crash.contains("Fatal error: Index out of range"))
         #expect(crash.contains("was killed by signal"))
 
-        #expect(try report.page("04-after.html").contains("the chapter after a crash still builds"))
+        #expect(try report.failedPage("04-after.html").contains("the chapter after a crash still builds"))
+        // A cell that never ends is stopped at its chapter's time limit; the build goes on and fails.
+        #expect(output.contains("Chapters/05-hangs.md: the chapter's process crashed: The process ran past the chapter's time limit of 3 s"), "\(output)")
+        #expect(try report.failedPage("05-hangs.html").contains("about to loop"))
+        // A failed build keeps the previous site (here: none) and leaves its pages in output.failed/.
+        #expect(!FileManager.default.fileExists(atPath: report.root.appendingPathComponent("output").path))
+        #expect(output.contains("this build's pages are in"))
     }
 
     @Test func cellsShareStateAndTheirOutputIsEscapedNumberedAndLinked() throws {
         let report = try ReportRunner(binary: "ReportFixtures", chapters: Self.chapters)
         defer { report.remove() }
         _ = try report.run(["build"])
-        let page = try report.page("index.html")
+        let page = try report.failedPage("index.html")
         #expect(page.contains("total: 41"))
         #expect(page.contains("after the error: total is still 41"), "cells after an error: true cell run")
         #expect(page.contains("before the error"))
         #expect(page.contains("<pre>Expected: expected failure</pre>"))
         #expect(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
         #expect(!page.contains("<script>alert"))
+        // Markdown a cell computed is rendered without raw HTML or javascript: links.
+        #expect(page.contains("computed <strong>bold</strong> <!-- raw HTML omitted -->") && !page.contains("<script>alert('computed')")
+                && !page.contains("href=\"javascript:"))
         // Math leaves cmark untouched and is marked for KaTeX; dollars in prose stay text.
         #expect(page.contains(#"<span class="math inline">d(p) = |s_a(p) - \mu| / \sigma</span>"#))
         #expect(page.contains(#"<div class="math display">L_{dev} = \lambda (1 - y)\,|D| + y \max(0, a - D)</div>"#))
@@ -54,9 +63,9 @@ import Testing
         #expect(page.contains("<td class=\"num\"><strong>90.0</strong></td>"), "best per row in bold")
         #expect(page.contains("<tr class=\"mean\"><td>mean</td><td class=\"num\">80.0</td><td class=\"num\"><strong>87.5</strong></td></tr>"))
         // Figures: the SVG and the PNG have the sizes their drawings ask for.
-        let svg = try report.page("figures/01-cells-4-1.svg")
+        let svg = try report.failedPage("figures/01-cells-4-1.svg")
         #expect(svg.contains(#"width="480px" height="340px""#))
-        let png = try Data(contentsOf: report.root.appendingPathComponent("output/figures/01-cells-4-2.png"))
+        let png = try Data(contentsOf: report.root.appendingPathComponent("output.failed/figures/01-cells-4-2.png"))
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
         #expect(width == 420 && height == 324, "HeatmapPlate of one 120-pt panel at 2 px/pt: \(width)x\(height)")
@@ -67,30 +76,93 @@ import Testing
         defer { report.remove() }
         _ = try report.run(["build"])
         let second = try report.run(["build"])
-        #expect(second.output.contains("[1/4] 01-cells.md: unchanged, cached results"))
-        #expect(second.output.contains("[4/4] 04-after.md: unchanged, cached results"))
-        #expect(second.output.contains("[2/4] 02-throws.md: running"), "failed chapters are not cached")
-        #expect(try report.page("index.html").contains("total: 41"), "cached outputs are shown")
-        #expect(FileManager.default.fileExists(atPath: report.root.appendingPathComponent("output/figures/01-cells-4-2.png").path),
+        #expect(second.output.contains("[1/5] 01-cells.md: unchanged, cached results"))
+        #expect(second.output.contains("[4/5] 04-after.md: unchanged, cached results"))
+        #expect(second.output.contains("[2/5] 02-throws.md: running"), "failed chapters are not cached")
+        #expect(try report.failedPage("index.html").contains("total: 41"), "cached outputs are shown")
+        #expect(FileManager.default.fileExists(atPath: report.root.appendingPathComponent("output.failed/figures/01-cells-4-2.png").path),
                 "cached figures are copied into the new site")
 
         // Prose is not part of the compiled cells: editing it needs no recompile and reruns nothing.
         try report.edit("01-cells.md") { $0.replacingOccurrences(of: "and the loss is", with: "and the loss reads") }
         let prose = try report.run(["build"])
-        #expect(prose.output.contains("[1/4] 01-cells.md: unchanged, cached results"))
-        #expect(try report.page("index.html").contains("and the loss reads"))
+        #expect(prose.output.contains("[1/5] 01-cells.md: unchanged, cached results"))
+        #expect(try report.failedPage("index.html").contains("and the loss reads"))
 
         let rerun = try report.run(["build", "--rerun", "--chapter", "04-after"])
-        #expect(rerun.output.contains("[4/4] 04-after.md: running"))
-        #expect(rerun.output.contains("[1/4] 01-cells.md: unchanged, cached results"))
-        #expect(rerun.output.contains("[2/4] 02-throws.md: not selected and not cached"))
-        #expect(try report.page("02-throws.html").contains("This chapter was not built"))
+        #expect(rerun.output.contains("[4/5] 04-after.md: running"))
+        #expect(rerun.output.contains("[1/5] 01-cells.md: unchanged, cached results"))
+        #expect(rerun.output.contains("[2/5] 02-throws.md: not selected and not cached"))
+        #expect(try report.failedPage("02-throws.html").contains("This chapter was not built"))
 
         // Different inputs are different results: a --data-root makes the cache stale.
         let data = report.root.appendingPathComponent("data")
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: data.appendingPathComponent("part/train/good"), withIntermediateDirectories: true)
         let withData = try report.run(["build", "--data-root", data.path])
-        #expect(withData.output.contains("[1/4] 01-cells.md: running"))
-        #expect(try report.page("index.html").contains("data \(data.path)"))
+        #expect(withData.output.contains("[1/5] 01-cells.md: running"))
+        #expect(try report.failedPage("index.html").contains("data \(data.path)"))
+    }
+}
+
+/// A build that is killed or interrupted leaves no chapter process running, and no litter the next build keeps.
+@Suite(.serialized) struct InterruptedBuildTests {
+    /// The pid of the chapter process running `chapter` for the report at `root`, waiting up to 20 s for it to start.
+    static func chapterProcess(_ chapter: String, root: URL) -> pid_t? {
+        for _ in 0..<200 {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+                guard let pid = pid_t(name), let data = FileManager.default.contents(atPath: "/proc/\(name)/cmdline") else { continue }
+                let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+                if arguments.contains("run-chapter"), arguments.contains(chapter), arguments.contains(where: { $0.hasPrefix(root.path) }) { return pid }
+            }
+            usleep(100_000)
+        }
+        return nil
+    }
+
+    static func gone(_ pid: pid_t, within seconds: Double) -> Bool {
+        for _ in 0..<Int(seconds * 10) {
+            if kill(pid, 0) != 0 { return true }
+            // A zombie is gone for our purpose: it runs nothing.
+            if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), stat.contains(") Z ") { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+
+    func start(_ report: ReportRunner, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = report.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = report.root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    @Test func aKilledBuildTakesItsChapterWithItAndTheNextBuildRemovesItsFolders() throws {
+        let report = try ReportRunner(binary: "ReportFixtures", chapters: FixtureChapterTests.chapters)
+        defer { report.remove() }
+        let build = try start(report, ["build", "--chapter", "05-hangs"])
+        let child = try #require(Self.chapterProcess("05-hangs", root: report.root))
+        kill(build.processIdentifier, SIGKILL)
+        build.waitUntilExit()
+        #expect(Self.gone(child, within: 2), "the chapter's process outlived the killed build")
+        let litter = try FileManager.default.contentsOfDirectory(atPath: report.root.path).filter { $0.hasPrefix(".output.") }
+        #expect(!litter.isEmpty, "a killed build cannot tidy up after itself")
+        _ = try report.run(["build", "--chapter", "04-after"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: report.root.path).filter { $0.hasPrefix(".output.") }.isEmpty)
+    }
+
+    @Test func anInterruptedBuildStopsItsChapterRemovesItsFoldersAndKeepsTheSite() throws {
+        let report = try ReportRunner(binary: "ReportFixtures", chapters: FixtureChapterTests.chapters)
+        defer { report.remove() }
+        let build = try start(report, ["build", "--chapter", "05-hangs"])
+        let child = try #require(Self.chapterProcess("05-hangs", root: report.root))
+        kill(build.processIdentifier, SIGTERM)
+        build.waitUntilExit()
+        #expect(build.terminationStatus == 128 + SIGTERM)
+        #expect(Self.gone(child, within: 2))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: report.root.path).filter { $0.hasPrefix(".output.") }.isEmpty)
     }
 }

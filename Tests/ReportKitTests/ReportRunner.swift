@@ -41,6 +41,11 @@ struct ReportRunner {
         try String(contentsOf: root.appendingPathComponent("output/\(name)"), encoding: .utf8)
     }
 
+    /// A page of the last failed build, which leaves the previous site in output/ and its own pages in output.failed/.
+    func failedPage(_ name: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent("output.failed/\(name)"), encoding: .utf8)
+    }
+
     func edit(_ chapter: String, _ transform: (String) -> String) throws {
         let url = root.appendingPathComponent("Chapters/\(chapter)")
         try transform(try String(contentsOf: url, encoding: .utf8)).write(to: url, atomically: true, encoding: .utf8)

@@ -14,11 +14,12 @@ typedef struct {
 } png_decoded;
 
 /// Decodes a PNG held in memory. Returns 0 on success; otherwise non-zero with a message in `error`.
-int png_decode_memory(const uint8_t *data, size_t size, png_decoded *out, char *error, size_t errorCapacity);
+/// An image of more than `maxPixels` pixels is refused after its header, before any pixel is allocated.
+int png_decode_memory(const uint8_t *data, size_t size, uint64_t maxPixels, png_decoded *out, char *error, size_t errorCapacity);
 void png_decoded_free(png_decoded *image);
 
 /// Reads only the header: width, height, channels and bit depth as png_decode_memory would return.
-int png_read_header(const uint8_t *data, size_t size, png_decoded *out, char *error, size_t errorCapacity);
+int png_read_header(const uint8_t *data, size_t size, uint64_t maxPixels, png_decoded *out, char *error, size_t errorCapacity);
 
 /// Encodes 8-bit (or 16-bit, host order) samples of 1-4 channels as PNG into a malloc'd buffer.
 /// Returns 0 on success; free *out with png_encoded_free.

@@ -29,11 +29,19 @@ public final class CLIPWeights: @unchecked Sendable {
             guard let entry = file.entries[name] else { throw EngineError.corrupt(path, "tensor \(name) is missing") }
             return entry.shape
         }
-        func blockCount(_ tower: TensorRole.Tower) -> Int {
-            let indices = file.entries.keys.compactMap { name -> Int? in
-                if case .block(let t, let i, _)? = CheckpointKeys.role(of: name), t == tower { return i } else { return nil }
+        // Blocks run 0, 1, ... without a gap: a stray block (resblocks.99) is named as such, not as a missing block 4.
+        func blockCount(_ tower: TensorRole.Tower) throws -> Int {
+            var names: [Int: String] = [:]
+            for name in file.entries.keys.sorted() {
+                if case .block(let t, let i, _)? = CheckpointKeys.role(of: name), t == tower, names[i] == nil { names[i] = name }
             }
-            return (indices.max() ?? -1) + 1
+            var count = 0
+            while names[count] != nil { count += 1 }
+            if let stray = names.keys.filter({ $0 > count }).min() {
+                let tower = tower == .vision ? "vision" : "text"
+                throw EngineError.corrupt(path, "unexpected tensor \(names[stray]!): the \(tower) tower's blocks \(count == 0 ? "have no block 0" : "run 0 to \(count - 1)"), then block \(count) is missing")
+            }
+            return count
         }
 
         // The architecture, from shapes (METHOD-NOTES section 1) and the overrides.
@@ -61,10 +69,10 @@ public final class CLIPWeights: @unchecked Sendable {
             ?? { throw EngineError.corrupt(path, "tensor \(CheckpointKeys.name(of: .block(.text, 0, .fcWeight))) is missing") }()
         let configuration = CLIPConfiguration(
             vision: .init(imageHeight: imageSize[0], imageWidth: imageSize[1], patchSize: patchSize, width: visionWidth,
-                          layers: blockCount(.vision), heads: overrides.visionHeads ?? visionWidth / CLIPConfiguration.defaultHeadWidth,
+                          layers: try blockCount(.vision), heads: overrides.visionHeads ?? visionWidth / CLIPConfiguration.defaultHeadWidth,
                           mlpWidth: visionMLP),
             text: .init(contextLength: try shape(.textPositional)[0], vocabularySize: tokenShape[0], width: textWidth,
-                        layers: blockCount(.text), heads: overrides.textHeads ?? max(1, textWidth / CLIPConfiguration.defaultHeadWidth),
+                        layers: try blockCount(.text), heads: overrides.textHeads ?? max(1, textWidth / CLIPConfiguration.defaultHeadWidth),
                         mlpWidth: textMLP),
             embedDimension: try shape(.visionProjection).last ?? 0,
             activation: overrides.activation ?? .gelu)

@@ -11,6 +11,9 @@ public struct FeatureCache: Sendable {
 
     public init(directory: URL) { self.directory = directory }
 
+    /// The whole-file digests of the inputs these features come from, remembered beside them.
+    public var digests: FileDigests { FileDigests.shared(memo: directory.appendingPathComponent("file-digests.json")) }
+
     /// The key of a file's features: what could change them, hashed with the file's bytes.
     public static func key(file path: String, model: String, preprocessing: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else { throw EngineError.unreadable(path, "no such file") }
@@ -97,26 +100,19 @@ public struct FeatureCache: Sendable {
     }
 }
 
-/// A file's identity without reading all of it (weights run to gigabytes): SHA-256 of its size and
-/// its first and last MiB. Path-independent; any retraining or truncation changes it.
+/// A file's identity for cache keys: the SHA-256 of all its bytes (through `FileDigests`, so a large
+/// file is hashed once). Path-independent; any change to any byte changes it.
 public enum FileIdentity {
-    public static func of(_ path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw EngineError.unreadable(path, "no such file") }
-        defer { try? handle.close() }
-        let size = try handle.seekToEnd()
-        try handle.seek(toOffset: 0)
-        var hasher = SHA256()
-        hasher.update(data: handle.readData(ofLength: 1 << 20))
-        try handle.seek(toOffset: size > (1 << 20) ? size - (1 << 20) : 0)
-        hasher.update(data: handle.readDataToEndOfFile())
-        hasher.update(data: Data("\(size)".utf8))
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    public static func of(_ path: String, digests: FileDigests = FileDigests(memo: nil)) throws -> String {
+        try digests.digest(of: path)
     }
 }
 
 extension CLIPModel {
     /// An identity of the weights for cache keys (see `FileIdentity`).
-    public func weightsIdentity() throws -> String { try FileIdentity.of(weights.path) }
+    public func weightsIdentity(digests: FileDigests = FileDigests(memo: nil)) throws -> String {
+        try FileIdentity.of(weights.path, digests: digests)
+    }
 
     /// The vision features of an image file, from the cache when they were computed before:
     /// the frozen backbone never runs twice on the same image.

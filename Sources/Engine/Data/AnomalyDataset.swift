@@ -36,7 +36,9 @@ public struct AnomalyDataset: Sendable {
                                       "pill", "screw", "tile", "toothbrush", "transistor", "wood", "zipper"]
     public static let visaClasses = ["candle", "capsules", "cashew", "chewinggum", "fryum", "macaroni1", "macaroni2",
                                      "pcb1", "pcb2", "pcb3", "pcb4", "pipe_fryum"]
-    static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "bmp"]
+    /// What the decoders read (libpng, libjpeg-turbo); other image files are listed by `data check` as ignored.
+    static let imageExtensions: Set<String> = ["png", "jpg", "jpeg"]
+    static let unreadImageExtensions: Set<String> = ["bmp", "tif", "tiff", "webp", "gif"]
 
     public init(kind: DatasetKind, root: String) throws {
         var isDirectory: ObjCBool = false
@@ -53,7 +55,9 @@ public struct AnomalyDataset: Sendable {
     /// The classes present under the root (for MVTec AD and VisA, those of the benchmark that exist).
     public func classes() throws -> [String] {
         if isRawVisA {
-            return try Set(visaRows().map(\.object)).sorted()
+            let names = try Set(visaRows().map(\.object)).sorted()
+            for name in names { try ContainedPath.checkName(name, what: "\(visaCSV): object") }
+            return names
         }
         let present = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).filter {
             var isDirectory: ObjCBool = false
@@ -68,6 +72,7 @@ public struct AnomalyDataset: Sendable {
 
     /// One class's split; unknown or empty classes, and defective images without masks, are errors.
     public func load(_ name: String) throws -> AnomalyClass {
+        try ContainedPath.checkName(name, what: "class")
         let classes = try classes()
         guard classes.contains(name) else {
             throw EngineError.invalidInput("class '\(name)' is not in \(root) (\(kind.rawValue)); classes found: \(classes.isEmpty ? "none" : classes.joined(separator: ", "))")
@@ -125,10 +130,12 @@ public struct AnomalyDataset: Sendable {
     /// VisA's raw release: split_csv/1cls.csv lists every image with its split, label and mask.
     func loadRawVisA(_ name: String) throws -> AnomalyClass {
         var train: [AnomalySample] = [], test: [AnomalySample] = []
-        for row in try visaRows() where row.object == name {
+        for (index, row) in try visaRows().enumerated() where row.object == name {
             let defective = row.label == "anomaly"
-            let sample = AnomalySample(path: "\(root)/\(row.image)", defect: defective ? "bad" : "good",
-                                       mask: defective && !row.mask.isEmpty ? "\(root)/\(row.mask)" : nil)
+            // Row 1 is the header; a path may not lead outside the dataset's root.
+            let what = "\(visaCSV), row \(index + 2)"
+            let sample = AnomalySample(path: try ContainedPath.resolve(row.image, inside: root, what: what), defect: defective ? "bad" : "good",
+                                       mask: defective && !row.mask.isEmpty ? try ContainedPath.resolve(row.mask, inside: root, what: what) : nil)
             if row.split == "train" { if !defective { train.append(sample) } } else { test.append(sample) }
         }
         return AnomalyClass(name: name, train: train.sorted { $0.path < $1.path }, test: test.sorted { $0.path < $1.path })

@@ -13,7 +13,7 @@ public struct ExperimentModel: @unchecked Sendable {
 
     public init(clip: CLIPModel, name: String, cache: FeatureCache) throws {
         self.clip = clip; self.name = name; self.cache = cache
-        identity = try clip.weightsIdentity()
+        identity = try clip.weightsIdentity(digests: cache.digests)
     }
 }
 
@@ -26,17 +26,15 @@ public struct Experiment: Sendable {
         self.dataRoot = URL(fileURLWithPath: dataRoot).standardizedFileURL.path
     }
 
-    /// The memo key: the configuration, the weights, the class's files (names, sizes, dates) and the code.
+    /// The memo key: the configuration, the weights, the class's files (by content) and the code.
     public func key(model: ExperimentModel, code: String, split: AnomalyClass) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var text = String(decoding: try encoder.encode(configuration), as: UTF8.self)
         text += "\nmodel=\(model.identity)\ncode=\(code)\n"
-        for path in (split.train + split.test).flatMap({ [$0.path] + ($0.mask.map { [$0] } ?? []) }).sorted() {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
-            let date = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            text += "\(relative(path))\t\(size)\t\(date)\n"
+        let paths = (split.train + split.test).flatMap({ [$0.path] + ($0.mask.map { [$0] } ?? []) }).sorted()
+        for (path, digest) in zip(paths, try model.cache.digests.digests(of: paths)) {
+            text += "\(relative(path))\t\(digest)\n"
         }
         return FeatureCache.key(content: Data(text.utf8), model: "experiment", preprocessing: "")
     }

@@ -45,7 +45,11 @@ public struct Workspace: Sendable {
     /// The synthetic benchmark's folder for a seed and size, generated on first use.
     public func syntheticData(seed: UInt64 = 0, size: Int = 256) throws -> String {
         let path = cache.appendingPathComponent("synthetic/seed-\(seed)-size-\(size)").path
-        if !FileManager.default.fileExists(atPath: path) { try SyntheticBenchmark(seed: seed, size: size).write(to: path) }
+        // Written beside its place and renamed in, with its marker: a folder without one is a killed write, made again.
+        if !OwnedFolder.isOwned(URL(fileURLWithPath: path)) {
+            try? FileManager.default.removeItem(atPath: path)
+            try SyntheticBenchmark(seed: seed, size: size).write(to: path)
+        }
         return path
     }
 }

@@ -18,16 +18,26 @@ public struct Safetensors {
 
     public static let readableTypes: Set<String> = ["F32", "F16", "BF16"]
 
+    /// The largest header read (the format's own limit is 100 MB).
+    static let maxHeaderBytes = 100_000_000
+
     public init(path: String) throws {
         self.path = path
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw EngineError.unreadable(path, String(cString: strerror(errno))) }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw EngineError.unreadable(path, info.st_mode & S_IFMT == S_IFDIR ? "is a folder; give the .safetensors file in it" : "not a regular file")
+        }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
-        catch { throw EngineError.unreadable(path, error.localizedDescription) }
+        catch { throw EngineError.unreadable(path, (error as NSError).localizedFailureReason ?? error.localizedDescription) }
         guard data.count >= 8 else { throw EngineError.corrupt(path, "too short for a safetensors file (\(data.count) bytes)") }
-        let headerLength = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        guard headerLength > 0, 8 + headerLength <= data.count else {
-            throw EngineError.corrupt(path, "header length \(headerLength) runs past the end of the file (\(data.count) bytes): truncated or not safetensors")
+        // Read as UInt64 and compared before any arithmetic: a crafted length cannot overflow.
+        let declared = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard declared > 0, declared <= UInt64(min(data.count - 8, Self.maxHeaderBytes)) else {
+            throw EngineError.corrupt(path, "header length \(declared) runs past the end of the file (\(data.count) bytes) or the 100 MB limit: truncated or not safetensors")
         }
+        let headerLength = Int(declared)
         guard let json = try? JSONSerialization.jsonObject(with: data[8..<(8 + headerLength)]) as? [String: Any] else {
             throw EngineError.corrupt(path, "the header is not a JSON object")
         }
@@ -43,22 +53,47 @@ public struct Safetensors {
                   let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int], offsets.count == 2 else {
                 throw EngineError.corrupt(path, "tensor \(name): malformed header entry")
             }
-            let width = ["F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I64": 8, "I32": 4, "U8": 1, "I8": 1, "BOOL": 1][dtype] ?? 0
+            guard let width = Self.byteWidths[dtype] else {
+                throw EngineError.corrupt(path, "tensor \(name): unknown dtype \(dtype)")
+            }
+            guard shape.allSatisfy({ $0 >= 0 }), let count = Self.elementCount(shape),
+                  case let (bytes, overflow) = count.multipliedReportingOverflow(by: width), !overflow else {
+                throw EngineError.corrupt(path, "tensor \(name): shape \(shape) is negative or too large to address")
+            }
             guard offsets[0] >= 0, offsets[0] <= offsets[1] else {
                 throw EngineError.corrupt(path, "tensor \(name): bad data offsets \(offsets)")
             }
             guard offsets[1] <= available else {
                 throw EngineError.corrupt(path, "tensor \(name): its data ends at byte \(offsets[1]) but the file holds \(available): truncated")
             }
-            if width > 0, offsets[1] - offsets[0] != shape.reduce(1, *) * width {
+            guard offsets[1] - offsets[0] == bytes else {
                 throw EngineError.corrupt(path, "tensor \(name): \(offsets[1] - offsets[0]) bytes for shape \(shape) of \(dtype)")
             }
             entries[name] = Entry(dtype: dtype, shape: shape, start: offsets[0], end: offsets[1])
+        }
+        // Two tensors may not share bytes: a crafted file could otherwise alias one weight into another.
+        let ordered = entries.filter { $0.value.end > $0.value.start }.sorted { ($0.value.start, $0.key) < ($1.value.start, $1.key) }
+        for (previous, next) in zip(ordered, ordered.dropFirst()) where next.value.start < previous.value.end {
+            throw EngineError.corrupt(path, "tensors \(previous.key) and \(next.key) share bytes \(next.value.start)..<\(min(previous.value.end, next.value.end)) of the data")
         }
         self.entries = entries
         self.metadata = metadata
         self.data = data
         self.dataStart = 8 + headerLength
+    }
+
+    static let byteWidths = ["F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I64": 8, "I32": 4, "I16": 2, "U8": 1, "I8": 1, "BOOL": 1,
+                             "U16": 2, "U32": 4, "U64": 8, "F8_E4M3": 1, "F8_E5M2": 1]
+
+    /// The product of the dimensions, or nil when it overflows.
+    static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            if overflow { return nil }
+            count = product
+        }
+        return count
     }
 
     /// The tensor's values as Float32 (F16 and BF16 widened exactly).

@@ -9,10 +9,11 @@ public enum PNGCodec {
         var message = [CChar](repeating: 0, count: 256)
         let status = data.withUnsafeBytes { raw -> Int32 in
             let base = raw.bindMemory(to: UInt8.self).baseAddress
-            return png_decode_memory(base, raw.count, &decoded, &message, message.count)
+            return png_decode_memory(base, raw.count, UInt64(ImageLimits.maxPixels), &decoded, &message, message.count)
         }
         guard status == 0 else {
-            throw ImageError(path: path, reason: "corrupt PNG: \(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw ImageError(path: path, reason: text.hasPrefix("image is") ? text : "corrupt PNG: \(text)")
         }
         defer { png_decoded_free(&decoded) }
         let width = Int(decoded.width), height = Int(decoded.height), channels = Int(decoded.channels)

@@ -3,6 +3,10 @@
 import Foundation
 
 public enum EvaluationMap {
+    /// The largest evaluation side: 1024 px is MVTec AD's largest image; VisA's 1725 test images at that size are
+    /// 1.8 billion pixels for the pixel metrics, about all 24 GB hold.
+    public static let maxSize = 1024
+
     /// grid (gridHeight, gridWidth) -> (size, size), blurred with `sigma` (0: no blur).
     public static func make(patchScores grid: [Float], gridWidth: Int, gridHeight: Int, size: Int, sigma: Float = 4) -> [Float] {
         let up = Resampling.resize(grid, width: gridWidth, height: gridHeight, channels: 1, toWidth: size, toHeight: size, filter: .bilinear)

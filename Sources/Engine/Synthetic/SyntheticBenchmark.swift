@@ -73,16 +73,10 @@ public struct SyntheticBenchmark: Sendable {
     }
 
     /// Writes <class>/train/good, test/good, test/<defect>, ground_truth/<defect>/<name>_mask.png under `directory`,
-    /// building in a temporary folder renamed into place, so a failed run leaves nothing half-written.
+    /// by the write rule (`OwnedFolder`): a new, empty or earlier benchmark folder only, built beside it and renamed in.
     public func write(to directory: String, products: [SyntheticProduct] = SyntheticProduct.allCases) throws {
         let fm = FileManager.default
-        let target = URL(fileURLWithPath: directory).standardizedFileURL
-        if fm.fileExists(atPath: target.path), !((try? fm.contentsOfDirectory(atPath: target.path)) ?? []).isEmpty {
-            throw EngineError.invalidInput("\(target.path): exists and is not empty; give a new folder")
-        }
-        let staging = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())")
-        try? fm.removeItem(at: staging)
-        do {
+        try OwnedFolder(directory, command: "report data synth").write { staging in
             for s in allSplits(products: products) {
                 let base = staging.appendingPathComponent(s.product.rawValue).path
                 for (folder, samples) in [("train/good", s.train), ("test/good", s.test.filter { $0.defect == nil })] {
@@ -98,12 +92,6 @@ public struct SyntheticBenchmark: Sendable {
                                        to: "\(base)/ground_truth/\(kind)/\(sample.name)_mask.png")
                 }
             }
-            if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
-            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try fm.moveItem(at: staging, to: target)
-        } catch {
-            try? fm.removeItem(at: staging)
-            throw error
         }
     }
 }

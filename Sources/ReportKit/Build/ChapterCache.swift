@@ -1,5 +1,7 @@
 // Keeps each chapter's last results (and its figures), keyed by everything they depend on,
-// so an unchanged chapter is not run again.
+// so an unchanged chapter is not run again. Every file of an entry is checksummed: a damaged entry is
+// never served.
+import Engine
 import Foundation
 import Notebook
 
@@ -17,18 +19,26 @@ struct ChapterCache {
 
     private func entry(_ chapter: String) -> URL { directory.appendingPathComponent(chapter) }
 
-    /// The cached result if its key matches, with its figures copied into the site being built.
-    func load(chapter: String, key: String, into site: URL) -> ChapterResult? {
+    /// The cached result if its key matches and every file of the entry has the checksum stored with it,
+    /// with its figures copied into the site being built. A damaged entry is removed and `log` says so.
+    func load(chapter: String, key: String, into site: URL, log: (String) -> Void = { _ in }) -> ChapterResult? {
         let entry = entry(chapter)
-        guard let stored = try? String(contentsOf: entry.appendingPathComponent("key"), encoding: .utf8), stored == key,
-              let data = try? Data(contentsOf: entry.appendingPathComponent("result.json")),
-              let result = try? JSONDecoder().decode(ChapterResult.self, from: data) else { return nil }
+        guard let stored = try? String(contentsOf: entry.appendingPathComponent("key"), encoding: .utf8), stored == key else { return nil }
+        func damaged(_ what: String) -> ChapterResult? {
+            try? FileManager.default.removeItem(at: entry)
+            log("cached results damaged (\(what)): removed, the chapter runs again")
+            return nil
+        }
+        guard let sumsData = try? Data(contentsOf: entry.appendingPathComponent("sums.json")),
+              let sums = try? JSONDecoder().decode([String: String].self, from: sumsData) else { return damaged("no checksums") }
+        guard let data = try? Data(contentsOf: entry.appendingPathComponent("result.json")),
+              sums["result.json"] == FileDigests.sha256(data) else { return damaged("result.json") }
+        guard let result = try? JSONDecoder().decode(ChapterResult.self, from: data) else { return damaged("result.json does not decode") }
         for path in result.figurePaths {
             let source = entry.appendingPathComponent(path), destination = site.appendingPathComponent(path)
-            guard FileManager.default.fileExists(atPath: source.path) else { return nil }
+            guard let bytes = try? Data(contentsOf: source), sums[path] == FileDigests.sha256(bytes) else { return damaged(path) }
             try? FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? FileManager.default.removeItem(at: destination)
-            guard (try? FileManager.default.copyItem(at: source, to: destination)) != nil else { return nil }
+            guard (try? bytes.write(to: destination)) != nil else { return nil }
         }
         return result
     }
@@ -44,12 +54,18 @@ struct ChapterCache {
         let fresh = directory.appendingPathComponent(".\(result.chapter).\(getpid()).new")
         try? fm.removeItem(at: fresh)
         try fm.createDirectory(at: fresh, withIntermediateDirectories: true)
+        var sums: [String: String] = [:]
         for path in result.figurePaths {
             let destination = fresh.appendingPathComponent(path)
             try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try fm.copyItem(at: site.appendingPathComponent(path), to: destination)
+            let bytes = try Data(contentsOf: site.appendingPathComponent(path))
+            try bytes.write(to: destination)
+            sums[path] = FileDigests.sha256(bytes)
         }
-        try JSONEncoder().encode(result).write(to: fresh.appendingPathComponent("result.json"))
+        let json = try JSONEncoder().encode(result)
+        try json.write(to: fresh.appendingPathComponent("result.json"))
+        sums["result.json"] = FileDigests.sha256(json)
+        try JSONEncoder().encode(sums).write(to: fresh.appendingPathComponent("sums.json"))
         try key.write(to: fresh.appendingPathComponent("key"), atomically: true, encoding: .utf8)
         let old = directory.appendingPathComponent(".\(result.chapter).\(getpid()).old")
         if fm.fileExists(atPath: entry.path) { try fm.moveItem(at: entry, to: old) }

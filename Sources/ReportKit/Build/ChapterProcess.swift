@@ -10,6 +10,8 @@ struct ChapterProcess {
     var workDirectory: URL
     /// The child's environment: carries ReportSettings (--data-root, --weights).
     var environment: [String: String]
+    /// The chapter's time limit; past it the chapter's process group is stopped and the chapter fails.
+    var timeout: TimeInterval
     /// Called as the child starts each cell, and as the engine reports progress inside it.
     var onProgress: @Sendable (ChildProgress) -> Void
 
@@ -36,7 +38,10 @@ struct ChapterProcess {
         pipe.fileHandleForReading.readabilityHandler = { handle in collector.append(handle.availableData) }
         try? FileManager.default.removeItem(at: resultURL)
         try process.run()
-        process.waitUntilExit()
+        let pid = process.processIdentifier
+        RunningChapter.shared.started(pid)
+        let timedOut = Self.wait(for: process, limit: timeout)
+        RunningChapter.shared.finished()
         pipe.fileHandleForReading.readabilityHandler = nil
         collector.append(pipe.fileHandleForReading.readDataToEndOfFile())
         let log = collector.finish()
@@ -50,8 +55,8 @@ struct ChapterProcess {
             && result.cells.contains { $0.status == .failed }
         if !finished && !stoppedByCellError {
             result.completed = false
-            let how = process.terminationReason == .uncaughtSignal
-                ? "was killed by signal \(process.terminationStatus) (a trap: fatalError, a failed precondition, an index out of range...)"
+            let how = timedOut ? String(format: "ran past the chapter's time limit of %.0f s and was stopped (report build --timeout, or `timeout:` in the front matter)", timeout)
+                : process.terminationReason == .uncaughtSignal ? Self.signalDescription(process.terminationStatus)
                 : "exited with status \(process.terminationStatus)"
             // The cell that was running when it died: the first one not run whose capture file exists.
             if let index = result.cells.firstIndex(where: { $0.status == .notRun }) {
@@ -69,6 +74,68 @@ struct ChapterProcess {
         }
         return result
     }
+
+    /// Waits for the chapter's process; past `limit` stops its whole process group (TERM, then KILL). True when it timed out.
+    static func wait(for process: Process, limit: TimeInterval) -> Bool {
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async { process.waitUntilExit(); done.signal() }
+        guard done.wait(timeout: .now() + limit) == .timedOut else { return false }
+        RunningChapter.stop(process.processIdentifier)
+        done.wait()
+        return true
+    }
+
+    static func signalDescription(_ signal: Int32) -> String {
+        switch signal {
+        case SIGKILL: return "was killed (signal 9: out of memory, or killed by a user or the system)"
+        case SIGTERM, SIGINT, SIGHUP: return "was stopped by signal \(signal) (\(String(cString: strsignal(signal))))"
+        default: return "was killed by signal \(signal) (\(String(cString: strsignal(signal))): a trap: fatalError, a failed precondition, an index out of range...)"
+        }
+    }
+}
+
+/// The chapter process now running, so that an interrupted build (Ctrl-C, SIGTERM) stops it too.
+final class RunningChapter: @unchecked Sendable {
+    static let shared = RunningChapter()
+    private let lock = NSLock()
+    private var pid: pid_t?
+
+    private var cleanup: [URL] = []
+
+    func started(_ pid: pid_t) { lock.lock(); self.pid = pid; lock.unlock() }
+    /// Folders an interrupted build removes (its staging and work folders).
+    func removeOnInterrupt(_ urls: [URL]) { lock.lock(); cleanup = urls; lock.unlock() }
+
+    /// Ctrl-C, SIGTERM or SIGHUP during a build: the chapter's process group is stopped, the build's
+    /// temporary folders removed, and the build exits 128 + the signal, leaving the previous site as it was.
+    func installInterruptHandlers() {
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
+            Foundation.signal(signal, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
+            source.setEventHandler { [self] in
+                lock.lock(); let pid = self.pid, folders = cleanup; lock.unlock()
+                if let pid { RunningChapter.stop(pid) }
+                for folder in folders { try? FileManager.default.removeItem(at: folder) }
+                FileHandle.standardError.write(Data("\nreport build: stopped by signal \(signal); the previous site is unchanged\n".utf8))
+                exit(128 + signal)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+    private var sources: [DispatchSourceSignal] = []
+    func finished() { lock.lock(); pid = nil; lock.unlock() }
+    var current: pid_t? { lock.lock(); defer { lock.unlock() }; return pid }
+
+    /// The chapter runs in its own process group (it calls setpgid first): TERM to the group, KILL after 3 s.
+    static func stop(_ pid: pid_t) {
+        if kill(-pid, SIGTERM) != 0 { kill(pid, SIGTERM) }
+        for _ in 0..<30 {
+            usleep(100_000)
+            if kill(pid, 0) != 0 { break }
+        }
+        kill(-pid, SIGKILL); kill(pid, SIGKILL)
+    }
 }
 
 /// What a chapter's process reports while it runs.
@@ -76,6 +143,8 @@ enum ChildProgress: Equatable, Sendable {
     case cell(Int, of: Int)
     /// The engine's own progress line, e.g. "encoding test images 40/150, about 12 s left".
     case engine(String)
+    /// Something the build's log should say (a damaged cache entry dropped).
+    case notice(String)
 }
 
 /// Splits the child's output into progress lines (starting with \u{1}) and everything else,
@@ -106,6 +175,7 @@ final class OutputCollector: @unchecked Sendable {
     static func progress(_ line: Data) -> ChildProgress? {
         guard line.first == 0x01, let text = String(data: line.dropFirst(), encoding: .utf8) else { return nil }
         if text.hasPrefix("engine ") { return .engine(String(text.dropFirst(7))) }
+        if text.hasPrefix("notice ") { return .notice(String(text.dropFirst(7))) }
         guard text.hasPrefix("cell ") else { return nil }
         let parts = text.dropFirst(5).split(separator: "/")
         guard parts.count == 2, let n = Int(parts[0]), let m = Int(parts[1]) else { return nil }

@@ -12,31 +12,38 @@ struct InputFingerprints: Equatable {
     var combined: String { Fingerprint.fnv1a("engine=\(engine);data=\(data);model=\(model)") }
 
     static func compute(project: Project, settings: ReportSettings) throws -> InputFingerprints {
-        InputFingerprints(engine: engineSourceFingerprint,
-                          data: try settings.dataRoot.map { try listing(of: URL(fileURLWithPath: $0)) } ?? "embedded",
-                          model: try settings.weights.map { try file(URL(fileURLWithPath: $0)) } ?? "embedded")
+        let workspace = Workspace(root: project.root)
+        let digests = workspace.featureCache.digests
+        // The embedded model counts too: retraining it must not serve the old model's chapters.
+        let model = try settings.weights.map { try file(URL(fileURLWithPath: $0), digests: digests) }
+            ?? workspace.embeddedModel.map { "embedded-" + (try file($0, digests: digests)) } ?? "embedded-none"
+        return InputFingerprints(engine: engineSourceFingerprint,
+                                 data: try settings.dataRoot.map { try listing(of: URL(fileURLWithPath: $0), digests: digests) } ?? "embedded",
+                                 model: model)
     }
 
-    /// A dataset folder: every file's relative path, size and modification time (reading every image would take minutes).
-    static func listing(of root: URL) throws -> String {
+    /// A dataset folder: every file's relative path and content digest (hashed once, then remembered by its status).
+    static func listing(of root: URL, digests: FileDigests) throws -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ReportError("--data-root \(root.path): no such folder")
         }
-        let keys: [URLResourceKey] = [.fileSizeKey, .contentModificationDateKey, .isRegularFileKey]
-        var parts: [String] = []
+        let keys: [URLResourceKey] = [.isRegularFileKey]
+        var paths: [String] = []
         let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys)
         while let url = walker?.nextObject() as? URL {
-            let values = try? url.resourceValues(forKeys: Set(keys))
-            guard values?.isRegularFile == true else { continue }
-            parts.append("\(url.path.dropFirst(root.path.count))|\(values?.fileSize ?? 0)|\(values?.contentModificationDate?.timeIntervalSince1970 ?? 0)")
+            guard (try? url.resourceValues(forKeys: Set(keys)))?.isRegularFile == true else { continue }
+            paths.append(url.path)
         }
-        return Fingerprint.fnv1a(parts.sorted().joined(separator: "\n"))
+        paths.sort()
+        let hashed: [String]
+        do { hashed = try digests.digests(of: paths) } catch { throw ReportError("--data-root: \(error)") }
+        return Fingerprint.fnv1a(zip(paths, hashed).map { "\($0.dropFirst(root.path.count))|\($1)" }.joined(separator: "\n"))
     }
 
-    /// A weights file: the engine's FileIdentity (size and first and last MiB, hashed), shortened.
-    static func file(_ url: URL) throws -> String {
-        do { return String(try FileIdentity.of(url.path).prefix(16)) }
-        catch { throw ReportError("--weights \(url.path): cannot be read") }
+    /// A weights file: the SHA-256 of its bytes (FileIdentity), shortened.
+    static func file(_ url: URL, digests: FileDigests) throws -> String {
+        do { return String(try FileIdentity.of(url.path, digests: digests).prefix(16)) }
+        catch { throw ReportError("--weights \(url.path): \(error)") }
     }
 }

@@ -13,6 +13,9 @@ public struct Project: Sendable {
 
     public var chaptersDirectory: URL { root.appendingPathComponent("Chapters") }
 
+    /// Where a build with problems leaves its pages (`output.failed` beside `output`), the previous site staying in place.
+    public var failedOutput: URL { output.deletingLastPathComponent().appendingPathComponent(output.lastPathComponent + ".failed") }
+
     /// The chapter files, ordered by file name.
     public func chapterFiles() throws -> [URL] {
         let names: [String]

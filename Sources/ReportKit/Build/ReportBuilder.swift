@@ -10,8 +10,11 @@ public struct BuildOptions: Sendable {
     /// Build only these chapters (names without .md); the others keep their cached results.
     public var only: [String] = []
     public var settings = ReportSettings()
-    public init(rerun: Bool = false, only: [String] = [], settings: ReportSettings = ReportSettings()) {
-        self.rerun = rerun; self.only = only; self.settings = settings
+    /// Seconds a chapter may run before its process is stopped (a chapter's front matter `timeout:` overrides it).
+    public var timeout: TimeInterval = BuildOptions.defaultTimeout
+    public static let defaultTimeout: TimeInterval = 4 * 3600
+    public init(rerun: Bool = false, only: [String] = [], settings: ReportSettings = ReportSettings(), timeout: TimeInterval = BuildOptions.defaultTimeout) {
+        self.rerun = rerun; self.only = only; self.settings = settings; self.timeout = timeout
     }
 }
 
@@ -23,6 +26,8 @@ public struct BuildSummary: Sendable {
     /// Failed cells (without `error: true`), crashed chapters, broken cross-references: the build exits non-zero.
     public var problems: [String]
     public var output: URL
+    /// Where a failed build's pages are, for inspection (the previous site stays in `output`); nil when it succeeded.
+    public var failedSite: URL?
 }
 
 public struct ReportBuilder {
@@ -45,18 +50,28 @@ public struct ReportBuilder {
             throw ReportError("--chapter \(unknown): no Chapters/\(unknown).md (chapters: \(chapters.map(\.name).joined(separator: ", ")))")
         }
         let entries = try matchCompiled(chapters)
+        if let root = options.settings.dataRoot { try Self.checkDataRoot(root) }
+        // The write rule: output/ is replaced only when this tool made it, and never when it holds the project.
+        let protected = [project.root.path, project.chaptersDirectory.path] + [options.settings.dataRoot, options.settings.weights].compactMap { $0 }
+        let site: OwnedFolder, failedSite: OwnedFolder
+        do {
+            site = try OwnedFolder(project.output.path, command: "report build", protecting: protected)
+            failedSite = try OwnedFolder(project.failedOutput.path, command: "report build", protecting: protected)
+        } catch let error as EngineError { throw ReportError(error.description) }
         let inputs = try InputFingerprints.compute(project: project, settings: options.settings)
         let cache = ChapterCache(project: project)
 
-        // Step 2: a staging folder beside output/, swapped in only at the end.
+        // Step 2: a staging folder beside output/, swapped in only at the end; what killed builds left there goes.
         let fm = FileManager.default
+        OwnedFolder.removeStale(besides: project.output)
         let parent = project.output.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(".\(project.output.lastPathComponent).staging-\(getpid())")
         let work = parent.appendingPathComponent(".\(project.output.lastPathComponent).work-\(getpid())")
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         try fm.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? fm.removeItem(at: staging); try? fm.removeItem(at: work) }
+        RunningChapter.shared.removeOnInterrupt([staging, work])
+        defer { try? fm.removeItem(at: staging); try? fm.removeItem(at: work); RunningChapter.shared.removeOnInterrupt([]) }
         try SiteAssets.write(into: staging)
 
         // Step 3: run or reuse each chapter.
@@ -68,7 +83,7 @@ public struct ReportBuilder {
             let prefix = "[\(i + 1)/\(chapters.count)] \(chapter.name).md"
             let key = ChapterCache.key(chapter: chapter, inputs: inputs)
             let selected = options.only.isEmpty || options.only.contains(chapter.name)
-            if !(options.rerun && selected), let hit = cache.load(chapter: chapter.name, key: key, into: staging) {
+            if !(options.rerun && selected), let hit = cache.load(chapter: chapter.name, key: key, into: staging, log: { log(prefix + ": " + $0) }) {
                 log(prefix + ": unchanged, cached results")
                 results.append(hit); cached.append(chapter.name)
                 problems += cellProblems(chapter, hit)
@@ -80,9 +95,16 @@ public struct ReportBuilder {
                 continue
             }
             log(prefix + (entry.cellCount == 0 ? ": no cells" : ": running \(entry.cellCount) cell(s)"))
+            nonisolated(unsafe) let say = log   // called on the output reader's thread, one line at a time
             let process = ChapterProcess(executable: executable, project: project, chapter: chapter.name,
                                          cellCount: entry.cellCount, siteDirectory: staging, workDirectory: work,
-                                         environment: options.settings.environment) { progress in
+                                         environment: options.settings.environment,
+                                         timeout: chapter.frontMatter.timeout ?? options.timeout) { progress in
+                if case .notice(let text) = progress {
+                    if interactive { StatusLine.shared.clear() }
+                    say(prefix + ": " + text)
+                    return
+                }
                 guard interactive else { return }
                 StatusLine.shared.update(prefix: prefix, progress)
             }
@@ -116,10 +138,31 @@ public struct ReportBuilder {
             try AtomicFile.write(html, to: staging.appendingPathComponent(SiteLayout.fileName(for: chapter, index: i)))
         }
 
-        // Step 5: swap the finished site in.
-        try swapIntoPlace(staging)
+        // Step 5: swap the finished site in; a build with problems keeps the previous site and leaves its pages beside it.
+        let carried = fm.contents(atPath: project.output.appendingPathComponent(".gitignore").path)
+        if let carried { try carried.write(to: staging.appendingPathComponent(".gitignore")) }
+        do {
+            if problems.isEmpty {
+                try site.install(staging)
+                if OwnedFolder.isOwned(project.failedOutput) { try? fm.removeItem(at: project.failedOutput) }
+            } else {
+                try failedSite.install(staging)
+            }
+        } catch let error as EngineError { throw ReportError(error.description) }
         return BuildSummary(chapters: chapters.count, cells: entries.reduce(0) { $0 + $1.cellCount },
-                            ran: ran, cached: cached, problems: problems, output: project.output)
+                            ran: ran, cached: cached, problems: problems, output: project.output,
+                            failedSite: problems.isEmpty ? nil : project.failedOutput)
+    }
+
+    /// `--data-root` must hold classes: a folder without any is an error, not a report of empty tables.
+    static func checkDataRoot(_ root: String) throws {
+        let kind = ReportInputs.detectKind(root)
+        let classes: [String]
+        do { classes = try AnomalyDataset(kind: kind, root: root).classes() }
+        catch { throw ReportError("--data-root \(root): \(error)") }
+        guard !classes.isEmpty else {
+            throw ReportError("--data-root \(root): no classes found (a class is a folder with train/good/ inside, as in MVTec AD, or rows of VisA's split_csv/1cls.csv)")
+        }
     }
 
     func cellProblems(_ chapter: Chapter, _ result: ChapterResult) -> [String] {
@@ -144,25 +187,6 @@ public struct ReportBuilder {
             }
             return entry
         }
-    }
-
-    /// Replaces output/ by the finished site in two renames; a failed build never gets here.
-    func swapIntoPlace(_ staging: URL) throws {
-        let fm = FileManager.default
-        let output = project.output
-        // output/.gitignore keeps generated files out of git; carry it over.
-        if let data = fm.contents(atPath: output.appendingPathComponent(".gitignore").path) {
-            try data.write(to: staging.appendingPathComponent(".gitignore"))
-        }
-        let old = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).old-\(getpid())")
-        if fm.fileExists(atPath: output.path) { try fm.moveItem(at: output, to: old) }
-        do {
-            try fm.moveItem(at: staging, to: output)
-        } catch {
-            try? fm.moveItem(at: old, to: output)
-            throw error
-        }
-        try? fm.removeItem(at: old)
     }
 
     static func gitCommit(at root: URL) -> String {
@@ -192,6 +216,7 @@ final class StatusLine: @unchecked Sendable {
         switch progress {
         case .cell(let n, let m): cell = "cell \(n)/\(m)"; engine = ""
         case .engine(let line): engine = line
+        case .notice: break
         }
         let text = "\(prefix): \(cell)" + (engine.isEmpty ? "" : " · \(engine)")
         FileHandle.standardError.write("\r\(text)\u{1B}[K".data(using: .utf8)!)

@@ -12,13 +12,23 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .customLong("chapter"), help: "Build only this chapter (name without .md); repeatable. Others keep their cached results.")
     var chapters: [String] = []
 
-    @Flag(help: "Run the chapters even when their cached results are current.")
+    @Flag(help: "Run the chapters (and the experiments they memoised) again even when their cached results are current; the feature cache is kept, since frozen features cannot go stale.")
     var rerun = false
+
+    @Option(help: "Seconds a chapter may run before it is stopped and reported as failed (a chapter's front matter `timeout:` overrides it).")
+    var timeout: Double = BuildOptions.defaultTimeout
+
+    func validate() throws {
+        if !(timeout > 0 && timeout.isFinite) { throw ValidationError("--timeout must be a positive number of seconds") }
+    }
 
     func run() throws {
         let started = Date()
+        var settings = inputs.settings
+        settings.rerunExperiments = rerun
         let options = BuildOptions(rerun: rerun, only: chapters.map { $0.hasSuffix(".md") ? String($0.dropLast(3)) : $0 },
-                                   settings: inputs.settings)
+                                   settings: settings, timeout: timeout)
+        RunningChapter.shared.installInterruptHandlers()
         let builder = ReportBuilder(project: project.project, compiled: ReportCommand.compiledChapters,
                                     executable: Self.currentExecutable(), options: options, log: printError)
         let summary: BuildSummary
@@ -26,15 +36,18 @@ struct BuildCommand: ParsableCommand {
             summary = try builder.build()
         } catch let error as ReportError {
             printError("report build: \(error.description)")
-            throw ExitCode(2)
+            throw ExitCode(1)
         }
         let seconds = Date().timeIntervalSince(started)
-        let index = summary.output.appendingPathComponent("index.html").path
+        let index = (summary.failedSite ?? summary.output).appendingPathComponent("index.html").path
         printError(String(format: "Wrote %@ (%d chapters: %d run, %d cached) in %.1f s", index, summary.chapters,
                           summary.ran.count, summary.cached.count, seconds))
         if !summary.problems.isEmpty {
             printError("\(summary.problems.count) problem(s); the pages show each at its place:")
             summary.problems.forEach { printError("  " + $0) }
+            if let failed = summary.failedSite {
+                printError("The previous site in \(summary.output.path) is unchanged; this build's pages are in \(failed.path) for inspection.")
+            }
             throw ExitCode(1)
         }
     }

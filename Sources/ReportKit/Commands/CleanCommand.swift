@@ -1,29 +1,40 @@
 import ArgumentParser
+import Engine
 import Foundation
 
 struct CleanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clean",
-        abstract: "Delete the generated site in output/ (its .gitignore stays) and the cached chapter results.")
+        abstract: "Delete the generated site (output/, and output.failed/), the cached chapter results and the memoised experiments.",
+        discussion: """
+        Only folders `report build` made are emptied (they carry its .report-output marker); any other folder is refused.
+        The feature cache (.report-cache/features) is kept: frozen features are keyed by the model's and the image's bytes, so they cannot go stale.
+        """)
 
     @OptionGroup var project: ProjectOptions
 
-    @Flag(help: "Keep the cached chapter results (only the site is deleted).")
+    @Flag(help: "Keep the cached chapter results and the memoised experiments (only the site is deleted).")
     var keepCache = false
 
     func run() throws {
-        let fm = FileManager.default
         let project = project.project
-        var removed = 0
-        for name in (try? fm.contentsOfDirectory(atPath: project.output.path)) ?? [] where name != ".gitignore" {
-            try fm.removeItem(at: project.output.appendingPathComponent(name))
-            removed += 1
+        let removed = try reportingErrors("report clean") { () -> Int in
+            var removed = 0
+            for url in [project.output, project.failedOutput] where FileManager.default.fileExists(atPath: url.path) {
+                guard OwnedFolder.isOwned(url) else {
+                    throw EngineError.invalidInput("\(url.path): not a site `report build` made (no \(OwnedFolder.markerName) marker): refusing to empty it")
+                }
+                removed += try OwnedFolder(url.path, command: "report build").removeContents(keeping: [".gitignore"])
+            }
+            return removed
         }
         print("Removed \(removed) item(s) from \(project.output.path)")
         if !keepCache {
             let cache = ChapterCache(project: project)
             try cache.clear()
-            print("Removed the cached chapter results in \(cache.directory.path)")
+            let experiments = Workspace(root: project.root).experimentStore.directory
+            if FileManager.default.fileExists(atPath: experiments.path) { try FileManager.default.removeItem(at: experiments) }
+            print("Removed the cached chapter results in \(cache.directory.path) and the memoised experiments in \(experiments.path)")
         }
     }
 }

@@ -51,8 +51,12 @@ public struct InputOptions: ParsableArguments {
         if let dataRoot, !(FileManager.default.fileExists(atPath: dataRoot, isDirectory: &isDirectory) && isDirectory.boolValue) {
             throw ValidationError("--data-root \(dataRoot): no such folder")
         }
-        if let weights, !FileManager.default.isReadableFile(atPath: weights) {
-            throw ValidationError("--weights \(weights): no such readable file")
+        if let weights {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: weights, isDirectory: &isDirectory), FileManager.default.isReadableFile(atPath: weights) else {
+                throw ValidationError("--weights \(weights): no such readable file")
+            }
+            if isDirectory.boolValue { throw ValidationError("--weights \(weights): is a folder; give the .safetensors file in it") }
         }
     }
 

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Engine
+import Foundation
 
-/// A command's work: an engine or image error (a bad file, a missing class) is printed after the
-/// command's name, and the command exits with `status` instead of a backtrace.
+/// A command's work: an engine or image error (a bad file, a missing class) or a failed write is printed
+/// as one line after the command's name, and the command exits with `status` instead of a backtrace.
 func reportingErrors<T>(_ command: String, status: Int32 = 1, _ body: () throws -> T) throws -> T {
     do {
         return try body()
@@ -11,6 +12,12 @@ func reportingErrors<T>(_ command: String, status: Int32 = 1, _ body: () throws 
         throw ExitCode(status)
     } catch let error as ImageError {
         printError("\(command): \(error.description)")
+        throw ExitCode(status)
+    } catch let error as ReportError {
+        printError("\(command): \(error.description)")
+        throw ExitCode(status)
+    } catch let error as CocoaError {
+        printError("\(command): \(WriteFailure.describe(error, path: error.filePath ?? "(unknown path)"))")
         throw ExitCode(status)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CStdio
 import Foundation
 
 /// Internal: `report build` runs each chapter through this in a child process.
@@ -14,6 +15,7 @@ struct RunChapterCommand: ParsableCommand {
     @Option var work: String
 
     func run() throws {
+        guard chapter_process_detach() == 0 else { throw ExitCode(2) }
         guard let entry = ReportCommand.compiledChapters.first(where: { $0.name == chapter }) else {
             printError("run-chapter: no compiled chapter named \(chapter)")
             throw ExitCode(2)

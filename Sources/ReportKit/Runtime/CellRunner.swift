@@ -41,6 +41,7 @@ public final class CellRunner: @unchecked Sendable {
         if let channel = progress {
             // The engine's progress goes to the parent on the same channel as cell starts.
             ProgressTracker.sink = { event in channel.write("\u{1}engine \(event.line)\n".data(using: .utf8)!) }
+            Notice.sink = { text in channel.write("\u{1}notice \(text.replacingOccurrences(of: "\n", with: " "))\n".data(using: .utf8)!) }
         }
     }
 

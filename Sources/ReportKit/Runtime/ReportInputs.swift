@@ -43,7 +43,8 @@ public struct ReportInputs: @unchecked Sendable {
     public func run(_ configure: (inout ExperimentConfiguration) -> Void, className: String) throws -> ExperimentResult {
         var c = ExperimentConfiguration(dataset: dataset, className: className)
         configure(&c)
-        return try Experiment(c, dataRoot: dataRoot).run(model: model, store: workspace.experimentStore, code: code).result
+        return try Experiment(c, dataRoot: dataRoot).run(model: model, store: workspace.experimentStore, code: code,
+                                                         rerun: ReportSettings.current.rerunExperiments).result
     }
 
     public var code: String { Engine.version + "+" + engineSourceFingerprint }

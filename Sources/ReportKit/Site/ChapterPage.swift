@@ -61,7 +61,7 @@ struct ChapterPage {
             return "<pre class=\"cell-output\">\(HTML.escape(text))</pre>\n"
         case .markdown(let markdown):
             let math = MathExtractor(markdown)
-            return "<div class=\"cell-markdown\">\(math.restore(in: MarkdownDocument(math.markdown).html(), escape: HTML.escape))</div>\n"
+            return "<div class=\"cell-markdown\">\(math.restore(in: MarkdownDocument(math.markdown).html(allowRawHTML: false), escape: HTML.escape))</div>\n"
         case .error(let message):
             return "<div class=\"cell-error\" role=\"alert\"><strong>Error</strong><pre>\(HTML.escape(message))</pre></div>\n"
         case .figure(let path, let label, let caption):

@@ -36,12 +36,12 @@ struct CompareCommand: ParsableCommand {
             printError("model: \(subject.name); control: \(control.name)")
             let comparison = try ModelComparisonRun.run(model: subject, control: control, dataRoot: data, classes: names, epochs: epochs,
                                                         store: workspace.experimentStore, code: Engine.version + "+" + engineSourceFingerprint)
-            for line in Self.summary(comparison) { print(line) }
             if let out {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
                 try AtomicFile.write(try encoder.encode(comparison), to: URL(fileURLWithPath: out))
             }
+            for line in Self.summary(comparison) { print(line) }
         }
     }
 

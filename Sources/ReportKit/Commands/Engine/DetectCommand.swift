@@ -32,13 +32,15 @@ struct DetectCommand: ParsableCommand {
     func validate() throws {
         if normals.isEmpty { throw ValidationError("give at least one --normal image") }
         if images.isEmpty { throw ValidationError("give at least one --image to inspect") }
-        if size < 16 { throw ValidationError("--size must be at least 16") }
+        if !(16...EvaluationMap.maxSize).contains(size) { throw ValidationError("--size must be from 16 to \(EvaluationMap.maxSize) pixels") }
     }
 
     func run() throws {
         try reportingErrors("report detect") {
             TerminalProgress.install()
             let workspace = Workspace.current
+            // Checked first: a refused folder costs nothing, and the inputs may not live inside the output.
+            let outFolder = try OwnedFolder(out, command: "report detect --out", protecting: normals + images)
             let experimentModel = try model.load(workspace)
             printError("model: \(experimentModel.name)")
             let clip = experimentModel.clip
@@ -60,14 +62,15 @@ struct DetectCommand: ParsableCommand {
                 let (grid, score) = detector.score(try features(image))
                 return (EvaluationMap.make(patchScores: grid, gridWidth: v.gridWidth, gridHeight: v.gridHeight, size: size), score)
             }
-            try write(scored, testImages: testImages, model: experimentModel, configuration: c)
+            try outFolder.write { try write(scored, testImages: testImages, model: experimentModel, configuration: c, to: $0) }
+            print("wrote \(scored.count) overlays and scores.json to \(out)")
         }
     }
 
-    func write(_ scored: [(map: [Float], score: Float)], testImages: [Image], model: ExperimentModel, configuration c: ExperimentConfiguration) throws {
+    func write(_ scored: [(map: [Float], score: Float)], testImages: [Image], model: ExperimentModel, configuration c: ExperimentConfiguration,
+               to outURL: URL) throws {
         // One colour scale for the whole run, so overlays compare with each other.
         let low = scored.flatMap(\.map).min() ?? 0, high = scored.flatMap(\.map).max() ?? 1
-        let outURL = URL(fileURLWithPath: out)
         var entries: [[String: Any]] = []
         for (i, ((map, score), image)) in zip(scored, testImages).enumerated() {
             let stem = "\(i + 1)_" + ((images[i] as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -82,7 +85,6 @@ struct DetectCommand: ParsableCommand {
             "region": "maps cover the image's centre square, as CLIP's preprocessing crops it"]
         try AtomicFile.write(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]),
                              to: outURL.appendingPathComponent("scores.json"))
-        print("wrote \(entries.count) overlays and scores.json to \(out)")
     }
 
     /// The map in jet over the image, half and half.

@@ -44,14 +44,14 @@ struct EmbedCommand: ParsableCommand {
             let model = try CLIPModel(path: weights, configPath: config)
             let taps = Set(tapBlocks ?? []).filter { $0 <= model.configuration.vision.layers }
             var imageEntries: [[String: Any]] = []
-            if let npyDir { try FileManager.default.createDirectory(atPath: npyDir, withIntermediateDirectories: true) }
-            for (i, path) in images.enumerated() {
-                let input = model.preprocess(try ImageFile.read(path))
-                let output = try model.vision.forward([input], surgery: surgery, taps: npyDir == nil ? [] : taps)[0]
-                imageEntries.append(["path": path, "embedding": output.embedding.map(Double.init)])
-                if let npyDir {
+            // The arrays go to a folder by the write rule: written beside it and renamed in once all are there.
+            func encodeImages(_ dir: URL?) throws {
+                for (i, path) in images.enumerated() {
+                    let input = model.preprocess(try ImageFile.read(path))
+                    let output = try model.vision.forward([input], surgery: surgery, taps: dir == nil ? [] : taps)[0]
+                    imageEntries.append(["path": path, "embedding": output.embedding.map(Double.init)])
+                    guard let dir else { continue }
                     let v = model.configuration.vision
-                    let dir = URL(fileURLWithPath: npyDir)
                     try NumPyFile.write(input, shape: [3, v.imageHeight, v.imageWidth], to: dir.appendingPathComponent("image\(i)_input.npy"))
                     if let tokens = output.valueValueTokens {
                         try NumPyFile.write(tokens, shape: [v.patches, model.configuration.embedDimension], to: dir.appendingPathComponent("image\(i)_vv_tokens.npy"))
@@ -60,6 +60,11 @@ struct EmbedCommand: ParsableCommand {
                         try NumPyFile.write(values, shape: [v.patches, v.width], to: dir.appendingPathComponent("image\(i)_tap\(block).npy"))
                     }
                 }
+            }
+            if let npyDir {
+                try OwnedFolder(npyDir, command: "report embed --npy-dir", protecting: images + [weights]).write { try encodeImages($0) }
+            } else {
+                try encodeImages(nil)
             }
             var textEntries: [[String: Any]] = []
             for text in texts {

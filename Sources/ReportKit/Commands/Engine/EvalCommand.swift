@@ -43,7 +43,10 @@ struct EvalCommand: ParsableCommand {
     func validate() throws {
         if dataset != .synthetic && dataRoot == nil { throw ValidationError("--data-root is needed for --dataset \(dataset.rawValue)") }
         if shots < 1 { throw ValidationError("--shots must be at least 1") }
-        if evalSize < 16 { throw ValidationError("--eval-size must be at least 16") }
+        if !(16...EvaluationMap.maxSize).contains(evalSize) { throw ValidationError("--eval-size must be from 16 to \(EvaluationMap.maxSize) pixels") }
+        for name in classes where name != "all" {
+            do { try ContainedPath.checkName(name, what: "--class") } catch { throw ValidationError("\(error)") }
+        }
     }
 
     func configuration(_ className: String) -> ExperimentConfiguration {
@@ -59,6 +62,11 @@ struct EvalCommand: ParsableCommand {
             let workspace = Workspace.current
             let root = try dataRoot ?? workspace.syntheticData()
             let names = classes.contains("all") ? try AnomalyDataset(kind: dataset, root: root).classes() : classes
+            if names.isEmpty {
+                throw EngineError.invalidInput("\(root): no classes found for --class all (a class is a folder with train/good/ inside\(dataset == .visa ? ", or rows of split_csv/1cls.csv" : ""))")
+            }
+            // Checked before the first experiment runs: a refused folder costs nothing.
+            let mapsFolder = try saveMaps.map { try OwnedFolder($0, command: "report eval --save-maps", protecting: [root]) }
             let experimentModel = try model.load(workspace)
             printError("model: \(experimentModel.name)")
             var results: [(ExperimentResult, Bool)] = []
@@ -67,15 +75,19 @@ struct EvalCommand: ParsableCommand {
                 let (result, memoised) = try experiment.run(model: experimentModel, store: workspace.experimentStore,
                                                             code: Engine.version + "+" + engineSourceFingerprint, rerun: rerun)
                 results.append((result, memoised))
-                if !json { print(Self.line(result, memoised: memoised)) }
             }
-            if let saveMaps { try MapExport.write(results.map(\.0), to: saveMaps) }
+            // The maps are written (or the write fails) before any result is printed as a success.
+            if let mapsFolder { try mapsFolder.write { try MapExport.write(results.map(\.0), to: $0) } }
             if json {
                 print(try Self.json(results, model: experimentModel, dataset: dataset, root: root))
-            } else if results.count > 1 {
-                let mean = Self.mean(results.map(\.0))
-                print(String(format: "mean of %d classes: image AUROC %.1f, pixel AUROC %.1f, AUPRO %.1f, F1-max %.1f",
-                             results.count, mean["imageAUROC"]! * 100, mean["pixelAUROC"]! * 100, mean["aupro"]! * 100, mean["f1max"]! * 100))
+            } else {
+                for (result, memoised) in results { print(Self.line(result, memoised: memoised)) }
+                if results.count > 1 {
+                    let mean = Self.mean(results.map(\.0))
+                    print(String(format: "mean of %d classes: image AUROC %.1f, pixel AUROC %.1f, AUPRO %.1f, F1-max %.1f (%%)",
+                                 results.count, mean["imageAUROC"]! * 100, mean["pixelAUROC"]! * 100, mean["aupro"]! * 100, mean["f1max"]! * 100))
+                }
+                if let saveMaps { print("wrote the maps and scores.json to \(saveMaps)") }
             }
         }
     }
@@ -83,7 +95,7 @@ struct EvalCommand: ParsableCommand {
     static func line(_ r: ExperimentResult, memoised: Bool) -> String {
         let m = r.metrics
         let time = r.seconds.values.reduce(0, +)
-        return String(format: "%@: image AUROC %.1f [%.1f, %.1f], pixel AUROC %.1f, AUPRO %.1f, F1-max %.1f (%d normal, %d defective; %.1f s%@)",
+        return String(format: "%@: image AUROC %.1f (95%% interval %.1f-%.1f), pixel AUROC %.1f, AUPRO %.1f, F1-max %.1f, in %% (%d normal, %d defective; %.1f s%@)",
                       r.configuration.className, m.imageAUROC * 100, m.imageAUROCInterval[0] * 100, m.imageAUROCInterval[1] * 100,
                       m.pixelAUROC * 100, m.aupro * 100, m.f1max * 100, r.normalCount, r.defectiveCount, time, memoised ? ", memoised" : "")
     }
@@ -145,6 +157,8 @@ struct DetectorOptions: ParsableArguments {
         if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if taps.contains(where: { $0 < 1 }) { throw ValidationError("--taps are block numbers, from 1") }
         if !(topK > 0 && topK <= 1) { throw ValidationError("--topk is a fraction of the patches, in (0, 1]") }
+        if !(margin > 0 && margin.isFinite) { throw ValidationError("--margin is a positive number of standard deviations (the paper's a: 1 to 9)") }
+        if !(lambda >= 0 && lambda.isFinite) { throw ValidationError("--lambda is a non-negative number (the paper: 1, 0.1, 0.01)") }
     }
 
     func apply(to c: inout ExperimentConfiguration) {

@@ -10,11 +10,11 @@ struct PretrainCommand: ParsableCommand {
         commandName: "pretrain",
         abstract: "Pretrain the small CLIP on fresh synthetic images; writes OpenCLIP-named safetensors, a JSON log and a loss curve.")
 
-    @Option(help: "Folder for model.safetensors, model.json, log.json and loss-curve.svg.")
-    var out = "Models/\(Workspace.embeddedModelName)"
+    @Option(help: "Folder for model.safetensors, log.json and loss-curve.svg: a new or empty one, or one an earlier run wrote (the shipped model's folder is refused).")
+    var out = "pretrained"
 
-    @Option(help: "Optimiser steps.")
-    var steps = 2000
+    @Option(help: "Optimiser steps (1600: the shipped model's recipe).")
+    var steps = 1600
 
     @Option(help: "Stop after this many steps of the schedule planned for --steps (the checkpoint the shipped model is).")
     var stopAfter: Int?
@@ -68,8 +68,9 @@ struct PretrainCommand: ParsableCommand {
         settings.steps = steps; settings.batchSize = batch; settings.learningRate = learningRate; settings.warmup = warmup
         settings.denseWeight = denseWeight; settings.denseTokens = denseTokens; settings.seed = seed; settings.stopAfter = stopAfter; settings.layers = layers; settings.width = width
         settings.imageSize = imageSize
-        let directory = URL(fileURLWithPath: out)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let folder = try reportingErrors("report pretrain") { try OwnedFolder(out, command: "report pretrain --out") }
+        try reportingErrors("report pretrain") { try folder.createInPlace() }
+        let directory = folder.url
         let metadata = ["origin": "report pretrain", "steps": "\(steps)", "batch": "\(batch)", "seed": "\(seed)", "dense_tokens": denseTokens.rawValue]
         let last = min(stopAfter ?? steps, steps)
         let (parameters, log) = try PretrainingRun.train(settings) { entry, parameters in
