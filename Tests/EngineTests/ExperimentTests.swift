@@ -59,6 +59,22 @@ import Testing
         #expect(try !Experiment(configuration(.devprompt), dataRoot: dataRoot).run(model: model, store: store).memoised)
     }
 
+    @Test func aSameSizeEditWithItsDateSetBackIsANewExperiment() throws {
+        let model = try setUp()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let store = ExperimentStore(directory: scratch.appendingPathComponent("experiments"))
+        _ = try Experiment(configuration(.memory), dataRoot: dataRoot).run(model: model, store: store)
+        // As `cp -p` or `rsync -a` of an edit would leave it: one byte changed, the same size, the old modification date.
+        let path = dataRoot + "/bottle/test/good/000.png"
+        let date = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[bytes.count / 2] ^= 0x55
+        try bytes.write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: path)
+        // Not served from the memo: the run starts again and meets the damaged file.
+        #expect(throws: ImageError.self) { _ = try Experiment(configuration(.memory), dataRoot: dataRoot).run(model: model, store: store) }
+    }
+
     @Test func theSameSeedRepeatsTheRunExactly() throws {
         let model = try setUp()
         defer { try? FileManager.default.removeItem(at: scratch) }

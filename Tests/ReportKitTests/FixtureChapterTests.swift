@@ -83,6 +83,20 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: report.root.appendingPathComponent("output.failed/figures/01-cells-4-2.png").path),
                 "cached figures are copied into the new site")
 
+        // A damaged cache entry is never served: it is removed, said so, and the chapter runs again.
+        let cached = report.root.appendingPathComponent(".report-cache/chapters/01-cells/figures/01-cells-4-1.svg")
+        var svg = try Data(contentsOf: cached)
+        svg[svg.count / 2] ^= 0x20
+        try svg.write(to: cached)
+        let damaged = try report.run(["build"])
+        #expect(damaged.output.contains("[1/5] 01-cells.md: cached results damaged (figures/01-cells-4-1.svg): removed, the chapter runs again"), "\(damaged.output)")
+        #expect(damaged.output.contains("[1/5] 01-cells.md: running"))
+        let record = report.root.appendingPathComponent(".report-cache/chapters/01-cells/result.json")
+        try String(contentsOf: record, encoding: .utf8).replacingOccurrences(of: "total: 41", with: "total: 42").write(to: record, atomically: true, encoding: .utf8)
+        let edited = try report.run(["build"])
+        #expect(edited.output.contains("01-cells.md: cached results damaged (result.json)"), "\(edited.output)")
+        #expect(try report.failedPage("index.html").contains("total: 41"))
+
         // Prose is not part of the compiled cells: editing it needs no recompile and reruns nothing.
         try report.edit("01-cells.md") { $0.replacingOccurrences(of: "and the loss is", with: "and the loss reads") }
         let prose = try report.run(["build"])

@@ -16,6 +16,20 @@ public enum CraftedPNG {
         return data
     }
 
+    /// The same bytes with every whole chunk's CRC recomputed (a mutated file whose structure still parses).
+    public static func mendingChecksums(_ input: [UInt8]) -> [UInt8] {
+        var bytes = input
+        var at = 8
+        while at + 12 <= bytes.count {
+            let length = Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3])
+            guard length >= 0, at + 12 + length <= bytes.count else { break }
+            let crc = crc32(Array(bytes[(at + 4)..<(at + 8 + length)]))
+            for (i, shift) in [24, 16, 8, 0].enumerated() { bytes[at + 8 + length + i] = UInt8((crc >> UInt32(shift)) & 0xFF) }
+            at += 12 + length
+        }
+        return bytes
+    }
+
     static func crc32(_ bytes: [UInt8]) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in bytes {
