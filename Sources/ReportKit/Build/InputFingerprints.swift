@@ -17,7 +17,7 @@ struct InputFingerprints: Equatable {
         // The embedded model counts too: retraining it must not serve the old model's chapters.
         let model = try settings.weights.map { try file(URL(fileURLWithPath: $0), digests: digests) }
             ?? workspace.embeddedModel.map { "embedded-" + (try file($0, digests: digests)) } ?? "embedded-none"
-        return InputFingerprints(engine: engineSourceFingerprint,
+        return InputFingerprints(engine: engineSourceFingerprint + "+" + presentationSourceFingerprint,
                                  data: try settings.dataRoot.map { try listing(of: URL(fileURLWithPath: $0), digests: digests) } ?? "embedded",
                                  model: model)
     }
