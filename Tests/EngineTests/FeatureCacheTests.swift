@@ -51,8 +51,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: cache.directory) }
         let image = root.appendingPathComponent("preprocess/image1.png").path
         let identity = try model.weightsIdentity()
-        let first = try model.cachedVisionFeatures(file: image, surgery: true, taps: [1, 2], cache: cache, identity: identity)
-        let second = try model.cachedVisionFeatures(file: image, surgery: true, taps: [1, 2], cache: cache, identity: identity)
+        let first = try model.cachedVisionFeatures(file: image, surgery: true, taps: [1, 2], geometry: .centerCrop, cache: cache, identity: identity)
+        let second = try model.cachedVisionFeatures(file: image, surgery: true, taps: [1, 2], geometry: .centerCrop, cache: cache, identity: identity)
         #expect(!first.hit && second.hit)
         #expect(second.output.embedding == first.output.embedding && second.output.valueValueTokens == first.output.valueValueTokens)
         #expect(second.output.taps == first.output.taps && second.output.taps.keys.sorted() == [1, 2])

@@ -116,29 +116,30 @@ extension CLIPModel {
 
     /// The vision features of an image file, from the cache when they were computed before:
     /// the frozen backbone never runs twice on the same image.
-    public func cachedVisionFeatures(file path: String, surgery: Bool, taps: [Int], cache: FeatureCache, identity: String) throws
+    public func cachedVisionFeatures(file path: String, surgery: Bool, taps: [Int], geometry: InputGeometry, cache: FeatureCache, identity: String) throws
         -> (output: VisionOutput, hit: Bool) {
-        let key = try FeatureCache.key(file: path, model: identity, preprocessing: featurePreprocessing(surgery: surgery, taps: taps))
-        return try cachedVisionFeatures(key: key, surgery: surgery, taps: taps, cache: cache) { try ImageFile.read(path) }
+        let key = try FeatureCache.key(file: path, model: identity, preprocessing: featurePreprocessing(surgery: surgery, taps: taps, geometry: geometry))
+        return try cachedVisionFeatures(key: key, surgery: surgery, taps: taps, geometry: geometry, cache: cache) { try ImageFile.read(path) }
     }
 
     /// The vision features of an image made in memory (a synthesised anomaly), keyed by its pixels.
-    public func cachedVisionFeatures(image: Image, surgery: Bool, taps: [Int], cache: FeatureCache, identity: String) throws
+    public func cachedVisionFeatures(image: Image, surgery: Bool, taps: [Int], geometry: InputGeometry, cache: FeatureCache, identity: String) throws
         -> (output: VisionOutput, hit: Bool) {
         let content = image.pixels.withUnsafeBytes { Data($0) } + Data("\(image.width)x\(image.height)x\(image.channels)".utf8)
-        let key = FeatureCache.key(content: content, model: identity, preprocessing: featurePreprocessing(surgery: surgery, taps: taps))
-        return try cachedVisionFeatures(key: key, surgery: surgery, taps: taps, cache: cache) { image }
+        let key = FeatureCache.key(content: content, model: identity, preprocessing: featurePreprocessing(surgery: surgery, taps: taps, geometry: geometry))
+        return try cachedVisionFeatures(key: key, surgery: surgery, taps: taps, geometry: geometry, cache: cache) { image }
     }
 
-    func featurePreprocessing(surgery: Bool, taps: [Int]) -> String {
+    func featurePreprocessing(surgery: Bool, taps: [Int], geometry: InputGeometry) -> String {
         let v = configuration.vision
-        return "clip-bicubic-\(v.imageHeight)x\(v.imageWidth);surgery=\(surgery);taps=\(taps.sorted())"
+        return "clip-bicubic-\(v.imageHeight)x\(v.imageWidth);geometry=\(geometry.rawValue);surgery=\(surgery);taps=\(taps.sorted())"
     }
 
-    func cachedVisionFeatures(key: String, surgery: Bool, taps: [Int], cache: FeatureCache, image: () throws -> Image) throws
+    func cachedVisionFeatures(key: String, surgery: Bool, taps: [Int], geometry: InputGeometry, cache: FeatureCache, image: () throws -> Image) throws
         -> (output: VisionOutput, hit: Bool) {
         let (arrays, hit) = try cache.value(key) {
-            let output = try vision.forward([preprocess(try image())], surgery: surgery, taps: Set(taps))[0]
+            let input = CLIPPreprocess(configuration, geometry: geometry)(try image())
+            let output = try vision.forward([input], surgery: surgery, taps: Set(taps))[0]
             var arrays = ["embedding": output.embedding]
             if let vv = output.valueValueTokens { arrays["vv"] = vv }
             for (tap, values) in output.taps { arrays["tap\(tap)"] = values }

@@ -1,16 +1,13 @@
-// The three few-shot detectors behind one face: fit on the shots' frozen features, then score a
-// test image's features. Memory: the visual map alone. PromptAD: learned prompts' text map fused
-// with the visual map. DevPrompt: PromptAD's training plus the deviation term; deviation map fused.
+// The three few-shot detectors behind one face: fit on the shots' frozen features, which gives a
+// `FittedDetector` that scores test images (so scoring an unfitted detector cannot compile).
+// Memory: the visual map alone. PromptAD: learned prompts' text map fused with the visual map.
+// DevPrompt: PromptAD's training plus the deviation term; deviation map fused.
 import Foundation
 
 public struct FewShotDetector {
     public let configuration: ExperimentConfiguration
     public let model: CLIPModel
     public let taps: [Int]
-    var memory: VisualMemory?
-    var segmentation: PromptADScorer?
-    var classification: PromptADScorer?
-    var reference = (mean: Float(0), std: Float(1))
 
     public init(configuration: ExperimentConfiguration, model: CLIPModel, taps: [Int]) {
         self.configuration = configuration; self.model = model; self.taps = taps
@@ -19,17 +16,21 @@ public struct FewShotDetector {
     func unitRows(_ flat: [Float]) -> [[Float]] { Vector.unitRows(flat, width: model.configuration.embedDimension) }
 
     /// `shots`: the normal shots' features (V-V tokens and taps); `anomalies`: synthesised anomalous
-    /// images' features (DevPrompt's y = 1 samples). Returns the segmentation loss before each epoch's update.
-    public mutating func fit(shots: [VisionOutput], anomalies: [VisionOutput] = []) throws -> [Float] {
+    /// images' features (DevPrompt's y = 1 samples). The fitted detector keeps the segmentation loss before each epoch's update.
+    public func fit(shots: [VisionOutput], anomalies: [VisionOutput] = []) throws -> FittedDetector {
         let c = configuration
         guard !shots.isEmpty else { throw EngineError.invalidInput("no normal shots to learn from") }
-        memory = VisualMemory(shots: shots.map { f in taps.map { f.taps[$0]! } }, widths: taps.map { _ in model.configuration.vision.width })
-        guard c.method != .memory else { return [] }
+        let memory = VisualMemory(shots: shots.map { f in taps.map { f.taps[$0]! } }, widths: taps.map { _ in model.configuration.vision.width })
+        let fitted = { (head: FittedDetector.Head, losses: [Float]) in
+            FittedDetector(configuration: c, taps: self.taps, embedDimension: self.model.configuration.embedDimension, memory: memory, head: head, losses: losses)
+        }
+        guard c.method != .memory else { return fitted(.memory, []) }
         // Segmentation prompts learn from the shots' V-V tokens, classification prompts from their
         // pooled embeddings: PromptAD trains the two apart. **[choice]** one classification prompt set, not PromptAD's three.
         let patches = shots.flatMap { unitRows($0.valueValueTokens!) }
         let pooled = shots.map { Vector.normalized($0.embedding) }
         var deviation: PromptADLoss.DeviationTerm? = nil
+        var reference = (mean: Float(0), std: Float(1))
         if c.method == .devprompt {
             let loss = DeviationLoss(lambda: c.lambda, margin: c.margin)
             reference = loss.reference(seed: c.seed)
@@ -54,9 +55,9 @@ public struct FewShotDetector {
             losses.append(results[0].loss)
             progress.step()
         }
-        segmentation = try Self.scorer(trainers[0], scale: scale)
-        classification = try Self.scorer(trainers[1], scale: scale)
-        return losses
+        let segmentation = try Self.scorer(trainers[0], scale: scale), classification = try Self.scorer(trainers[1], scale: scale)
+        return fitted(c.method == .devprompt ? .devprompt(segmentation: segmentation, classification: classification, reference: reference)
+                                             : .promptad(segmentation: segmentation, classification: classification), losses)
     }
 
     /// DevPrompt's anomalous training images (reading (b) of METHOD-NOTES section 6): `anomaliesPerShot`
@@ -67,23 +68,6 @@ public struct FewShotDetector {
         guard c.method == .devprompt && c.anomalies == .cutpaste else { return [] }
         return try shots.enumerated().flatMap { i, shot in
             try CutPaste.synthesize(shot, count: c.anomaliesPerShot, seed: c.seed &+ UInt64(i)).map { try encode($0.image) }
-        }
-    }
-
-    /// (P) patch map on the model's grid and the image score.
-    public func score(_ f: VisionOutput) -> (patchMap: [Float], score: Float) {
-        guard let memory else { preconditionFailure("FewShotDetector.score before fit") }
-        let visual = memory.score(taps.map { f.taps[$0]! })
-        switch configuration.method {
-        case .memory:
-            return (visual, visual.max() ?? 0)
-        case .promptad:
-            return (segmentation!.fusedMap(patches: unitRows(f.valueValueTokens!), visual: visual),
-                    classification!.imageScore(pooled: f.embedding, visualMap: visual))
-        case .devprompt:
-            let deviation = DeviationMap.map(patches: unitRows(f.valueValueTokens!), anomaly: segmentation!.anomaly,
-                                             scale: segmentation!.scale, reference: reference, margin: configuration.margin)
-            return (HarmonicFusion.fuse(deviation, visual), classification!.imageScore(pooled: f.embedding, visualMap: visual))
         }
     }
 

@@ -81,13 +81,13 @@ final class ExperimentRun {
 
     /// V-V tokens and taps, always both, so every method shares one cache entry per image.
     func features(file path: String) throws -> VisionOutput {
-        let (output, hit) = try model.clip.cachedVisionFeatures(file: path, surgery: true, taps: taps, cache: model.cache, identity: model.identity)
+        let (output, hit) = try model.clip.cachedVisionFeatures(file: path, surgery: true, taps: taps, geometry: c.geometry, cache: model.cache, identity: model.identity)
         if hit { hits += 1 } else { misses += 1 }
         return output
     }
 
     func features(image: Image) throws -> VisionOutput {
-        let (output, hit) = try model.clip.cachedVisionFeatures(image: image, surgery: true, taps: taps, cache: model.cache, identity: model.identity)
+        let (output, hit) = try model.clip.cachedVisionFeatures(image: image, surgery: true, taps: taps, geometry: c.geometry, cache: model.cache, identity: model.identity)
         if hit { hits += 1 } else { misses += 1 }
         return output
     }
@@ -111,8 +111,8 @@ final class ExperimentRun {
         let anomalies = try timed("encode shots") {
             try FewShotDetector.anomalies(from: try shots.map { try ImageFile.read($0.path) }, configuration: c) { try self.features(image: $0) }
         }
-        var detector = FewShotDetector(configuration: c, model: clip, taps: taps)
-        let losses = try timed("train") { try detector.fit(shots: shotFeatures, anomalies: anomalies) }
+        let detector = try timed("train") { try FewShotDetector(configuration: c, model: clip, taps: taps).fit(shots: shotFeatures, anomalies: anomalies) }
+        let losses = detector.losses
 
         let progress = ProgressTracker("encoding test images", total: split.test.count)
         var images: [ScoredImage] = []

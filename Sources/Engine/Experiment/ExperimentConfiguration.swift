@@ -52,6 +52,8 @@ public struct ExperimentConfiguration: Codable, Hashable, Sendable {
     public var taps: [Int]?
     /// **[choice]** the DevPrompt paper evaluates at 256x256; PromptAD at 400x400.
     public var evaluationSize = 256
+    /// Which pixels of each image the detector, its maps and the masks cover (PromptAD's squash by default).
+    public var geometry: InputGeometry = .squash
     /// Use PromptAD's published 1-shot picks when they exist (MVTec AD and VisA); otherwise seeded shots.
     public var promptADShots = true
 

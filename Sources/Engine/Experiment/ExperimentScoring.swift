@@ -3,18 +3,17 @@
 import Foundation
 
 public enum ExperimentScoring {
-    /// The mask of a scored image at the evaluation size; zeros for a normal image.
-    public static func mask(_ image: ScoredImage, root: String, size: Int) throws -> [Float] {
+    /// The mask of a scored image at the evaluation size, in the experiment's geometry (the pixels its map covers); zeros for a normal image.
+    public static func mask(_ image: ScoredImage, root: String, size: Int, geometry: InputGeometry) throws -> [Float] {
         guard let mask = image.mask else { return [Float](repeating: 0, count: size * size) }
         let path = mask.hasPrefix("/") ? mask : root + "/" + mask
-        let resized = try ImageFile.read(path).firstChannel().resized(width: size, height: size, filter: .nearest)
-        return resized.pixels.map { $0 > 0 ? 1 : 0 }
+        return geometry.mask(try ImageFile.read(path), side: size)
     }
 
     public static func metrics(_ result: ExperimentResult) throws -> ExperimentMetrics {
         let size = result.configuration.evaluationSize
         let maps = result.images.map(result.evaluationMap)
-        let masks = try result.images.map { try mask($0, root: result.dataRoot, size: size) }
+        let masks = try result.images.map { try mask($0, root: result.dataRoot, size: size, geometry: result.configuration.geometry) }
         let scores = result.images.map(\.score), labels = result.images.map(\.isDefective)
         let interval = ImageAUROC.bootstrapInterval(scores: scores, labels: labels, seed: result.configuration.seed)
         var pixels = PixelAUROC(expectedPixels: maps.count * size * size)
@@ -34,7 +33,7 @@ extension ExperimentScoring {
     public static func aurocs(_ result: ExperimentResult, subsets: [(ScoredImage) -> Bool]) throws -> [(image: Double, pixel: Double)] {
         let size = result.configuration.evaluationSize
         let maps = result.images.map(result.evaluationMap)
-        let masks = try result.images.map { try mask($0, root: result.dataRoot, size: size) }
+        let masks = try result.images.map { try mask($0, root: result.dataRoot, size: size, geometry: result.configuration.geometry) }
         return try subsets.map { keep in
             let chosen = result.images.indices.filter { keep(result.images[$0]) }
             return (ImageAUROC.compute(scores: chosen.map { result.images[$0].score }, labels: chosen.map { result.images[$0].isDefective }),

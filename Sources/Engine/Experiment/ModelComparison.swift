@@ -95,7 +95,7 @@ public enum ModelComparisonRun {
         let prototypes = try ZeroShot.prototypes(model.clip, className: template.configuration.className)
         var result = template
         result.images = try template.images.map { image in
-            let (output, _) = try model.clip.cachedVisionFeatures(file: template.dataRoot + "/" + image.path, surgery: true, taps: template.taps,
+            let (output, _) = try model.clip.cachedVisionFeatures(file: template.dataRoot + "/" + image.path, surgery: true, taps: template.taps, geometry: template.configuration.geometry,
                                                                   cache: model.cache, identity: model.identity)
             let (score, map) = ZeroShot.score(output, prototypes: prototypes, embedDimension: model.clip.configuration.embedDimension)
             var scored = image

@@ -5,12 +5,16 @@ import Foundation
 public struct CLIPPreprocess: Sendable {
     public var height: Int
     public var width: Int
+    /// open_clip's centre crop (the parity tests), or PromptAD's squash of the whole image (the detectors' default).
+    public var geometry: InputGeometry = .centerCrop
     public static let mean: [Float] = [0.48145466, 0.4578275, 0.40821073]   // OpenAI CLIP's
     public static let std: [Float] = [0.26862954, 0.26130258, 0.27577711]
 
-    public init(height: Int, width: Int) { self.height = height; self.width = width }
-    public init(_ configuration: CLIPConfiguration) {
-        self.init(height: configuration.vision.imageHeight, width: configuration.vision.imageWidth)
+    public init(height: Int, width: Int, geometry: InputGeometry = .centerCrop) {
+        self.height = height; self.width = width; self.geometry = geometry
+    }
+    public init(_ configuration: CLIPConfiguration, geometry: InputGeometry = .centerCrop) {
+        self.init(height: configuration.vision.imageHeight, width: configuration.vision.imageWidth, geometry: geometry)
     }
 
     public func callAsFunction(_ image: Image) -> [Float] {
@@ -20,7 +24,9 @@ public struct CLIPPreprocess: Sendable {
         // Resize so the image covers the target (torchvision's Resize(size) for a square target:
         // shorter side to size, the longer one int(size * long / short)), then centre crop.
         let (outW, outH): (Int, Int)
-        if height == width {
+        if geometry == .squash {
+            (outW, outH) = (width, height)
+        } else if height == width {
             if rgb.width <= rgb.height { (outW, outH) = (width, Int(Double(width) * Double(rgb.height) / Double(rgb.width))) }
             else { (outW, outH) = (Int(Double(height) * Double(rgb.width) / Double(rgb.height)), height) }
         } else {

@@ -48,13 +48,12 @@ struct DetectCommand: ParsableCommand {
             detector.apply(to: &c)
             let taps = c.resolvedTaps(layers: clip.configuration.vision.layers)
             func features(_ image: Image) throws -> VisionOutput {
-                try clip.cachedVisionFeatures(image: image, surgery: true, taps: taps, cache: experimentModel.cache, identity: experimentModel.identity).output
+                try clip.cachedVisionFeatures(image: image, surgery: true, taps: taps, geometry: c.geometry, cache: experimentModel.cache, identity: experimentModel.identity).output
             }
             // Every file is read before anything is written: a bad image stops the run with nothing half done.
             let normalImages = try normals.map(ImageFile.read), testImages = try images.map(ImageFile.read)
             let made = try FewShotDetector.anomalies(from: normalImages, configuration: c, encode: features)
-            var detector = FewShotDetector(configuration: c, model: clip, taps: taps)
-            _ = try detector.fit(shots: try normalImages.map(features), anomalies: made)
+            let detector = try FewShotDetector(configuration: c, model: clip, taps: taps).fit(shots: try normalImages.map(features), anomalies: made)
             let progress = ProgressTracker("scoring images", total: testImages.count)
             let v = clip.configuration.vision
             let scored = try testImages.map { image -> (map: [Float], score: Float) in
@@ -74,7 +73,7 @@ struct DetectCommand: ParsableCommand {
         var entries: [[String: Any]] = []
         for (i, ((map, score), image)) in zip(scored, testImages).enumerated() {
             let stem = "\(i + 1)_" + ((images[i] as NSString).lastPathComponent as NSString).deletingPathExtension
-            let overlay = Self.overlay(map, on: CenterCrop.square(image, side: size), range: low...high)
+            let overlay = Self.overlay(map, on: c.geometry.view(image, side: size), range: low...high)
             try AtomicFile.write(try PNGCodec.encode(overlay), to: outURL.appendingPathComponent(stem + "_overlay.png"))
             try NumPyFile.write(map, shape: [size, size], to: outURL.appendingPathComponent(stem + "_map.npy"))
             entries.append(["path": images[i], "score": Double(score), "overlay": stem + "_overlay.png", "map": stem + "_map.npy"])
@@ -82,7 +81,7 @@ struct DetectCommand: ParsableCommand {
         let object: [String: Any] = [
             "model": ["name": model.name, "identity": model.identity], "method": c.method.rawValue, "settings": c.summary,
             "normal": normals, "images": entries, "colourScale": [Double(low), Double(high)],
-            "region": "maps cover the image's centre square, as CLIP's preprocessing crops it"]
+            "region": c.geometry == .squash ? "maps cover the whole image, resized to a square" : "maps cover the image's centre square"]
         try AtomicFile.write(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]),
                              to: outURL.appendingPathComponent("scores.json"))
     }

@@ -5,6 +5,7 @@ import Foundation
 extension DetectionMethod: ExpressibleByArgument {}
 extension AnomalySource: ExpressibleByArgument {}
 extension ContextInit: ExpressibleByArgument {}
+extension InputGeometry: ExpressibleByArgument {}
 
 /// `report eval`: one method on one dataset's classes, with the metrics the paper reports.
 struct EvalCommand: ParsableCommand {
@@ -153,6 +154,9 @@ struct DetectorOptions: ParsableArguments {
     @Option(help: "Where the learnable context starts: random (PromptAD's code) or words (\"a photo of a\", CoOp's ctx_init).")
     var contextInit: ContextInit = .random
 
+    @Option(help: "Which pixels the detector, its maps and the masks cover: squash (the whole image resized to a square, as PromptAD's code) or center-crop (open_clip's transform).")
+    var geometry: InputGeometry = .squash
+
     func validate() throws {
         if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if taps.contains(where: { $0 < 1 }) { throw ValidationError("--taps are block numbers, from 1") }
@@ -163,7 +167,7 @@ struct DetectorOptions: ParsableArguments {
 
     func apply(to c: inout ExperimentConfiguration) {
         c.method = method; c.seed = seed; c.epochs = epochs; c.lambda = lambda; c.topK = topK; c.margin = margin; c.anomalies = anomalies
-        c.contextInit = contextInit
+        c.contextInit = contextInit; c.geometry = geometry
         if !taps.isEmpty { c.taps = taps.sorted() }
     }
 }

@@ -1,0 +1,37 @@
+// Which pixels of an image the detector sees, and so which pixels its map, the ground-truth mask,
+// an overlay and a figure cover: one geometry for all of them, or pixel metrics compare two regions.
+import Foundation
+
+public enum InputGeometry: String, Codable, CaseIterable, Sendable {
+    /// **[choice]** PromptAD's code: the whole image resized to a square (the aspect ratio is not kept), the mask likewise.
+    case squash
+    /// open_clip's transform: shorter side to the model's size, the centre square kept; the mask cropped the same way.
+    case centerCrop = "center-crop"
+
+    /// The image as the detector sees it, at `side` x `side` (RGB): what overlays and figures draw maps over.
+    public func view(_ image: Image, side: Int) -> Image {
+        switch self {
+        case .squash: return image.rgb().resized(width: side, height: side)
+        case .centerCrop: return CenterCrop.square(image, side: side)
+        }
+    }
+
+    /// A ground-truth mask (non-zero = defect) at `side` x `side`, nearest-resized as PIL does, 1 or 0.
+    public func mask(_ mask: Image, side: Int) -> [Float] {
+        let gray = mask.firstChannel()
+        let square: Image
+        switch self {
+        case .squash:
+            square = gray.resized(width: side, height: side, filter: .nearest)
+        case .centerCrop:
+            let scale = Double(side) / Double(min(gray.width, gray.height))
+            let w = max(side, Int((Double(gray.width) * scale).rounded())), h = max(side, Int((Double(gray.height) * scale).rounded()))
+            let resized = gray.resized(width: w, height: h, filter: .nearest)
+            let x0 = (w - side) / 2, y0 = (h - side) / 2
+            var out = Image(width: side, height: side, channels: 1)
+            for y in 0..<side { for x in 0..<side { out[x: x, y: y, c: 0] = resized[x: x0 + x, y: y0 + y, c: 0] } }
+            square = out
+        }
+        return square.pixels.map { $0 > 0 ? 1 : 0 }
+    }
+}
