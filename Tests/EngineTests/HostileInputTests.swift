@@ -167,6 +167,22 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["file.txt", "out", "user"])
     }
 
+    @Test func anotherCommandsFolderIsNotReplacedAndAKilledSwapIsUndone() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trained = try OwnedFolder(dir.appendingPathComponent("run").path, command: "report pretrain --out")
+        try trained.createInPlace()
+        try Data("weights".utf8).write(to: trained.url.appendingPathComponent("model.safetensors"))
+        #expect(throws: EngineError.self) { _ = try OwnedFolder(trained.url.path, command: "report eval --save-maps") }
+        // A writer killed between its renames left the old folder aside and none in its place: it is put back.
+        let site = dir.appendingPathComponent("output")
+        let aside = dir.appendingPathComponent(".output.old-999999")
+        try FileManager.default.createDirectory(at: aside, withIntermediateDirectories: true)
+        try Data("previous".utf8).write(to: aside.appendingPathComponent("index.html"))
+        OwnedFolder.removeStale(besides: site)
+        #expect(try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8) == "previous")
+    }
+
     // MARK: caches that cannot lie
 
     @Test func fileDigestsSeeEveryByteAndEveryEdit() throws {

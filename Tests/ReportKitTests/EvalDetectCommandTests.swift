@@ -28,6 +28,15 @@ import Testing
         // The same command again is memoised.
         let again = try report.run(arguments)
         #expect(again.status == 0 && again.output.contains("memoised"), "\(again.output)")
+        // Its configuration, printed and run from the file alone, is the same experiment.
+        let printed = try report.run(["eval", "--dataset", "synthetic", "--data-root", data, "--class", "nut", "--epochs", "2", "--eval-size", "64", "--print-config"])
+        let file = report.root.appendingPathComponent("nut.json")
+        try Data(printed.output.utf8).write(to: file)
+        let configuration = try JSONDecoder().decode(ExperimentConfiguration.self, from: Data(printed.output.utf8))
+        #expect(configuration.epochs == 2 && configuration.evaluationSize == 64 && configuration.method == DetectorSettings().method)
+        let fromFile = try report.run(["eval", "--config", file.path, "--data-root", data, "--weights", Self.weights])
+        #expect(fromFile.status == 0 && fromFile.output.contains("memoised"), "\(fromFile.output)")
+        #expect(fromFile.output.contains(String(format: "image AUROC %.1f", auroc * 100)))
         let missing = try report.run(["eval", "--dataset", "mvtec", "--class", "nut", "--weights", Self.weights])
         #expect(missing.status != 0 && missing.output.contains("--data-root is needed"))
     }

@@ -24,9 +24,13 @@ public final class CLIPWeights: @unchecked Sendable {
         for name in file.entries.keys.sorted() where CheckpointKeys.role(of: name) == nil && !CheckpointKeys.ignored.contains(name) {
             throw EngineError.corrupt(path, "unexpected tensor \(name): not part of an OpenCLIP ViT (is this a ResNet or a CoCa checkpoint?)")
         }
-        func shape(_ role: TensorRole) throws -> [Int] {
+        // The shapes the architecture is read from: the expected number of dimensions, each at least 1.
+        func shape(_ role: TensorRole, dimensions: Int) throws -> [Int] {
             let name = CheckpointKeys.name(of: role)
             guard let entry = file.entries[name] else { throw EngineError.corrupt(path, "tensor \(name) is missing") }
+            guard entry.shape.count == dimensions, entry.shape.allSatisfy({ $0 > 0 }) else {
+                throw EngineError.corrupt(path, "tensor \(name) has shape \(entry.shape), expected \(dimensions) positive dimensions")
+            }
             return entry.shape
         }
         // Blocks run 0, 1, ... without a gap: a stray block (resblocks.99) is named as such, not as a missing block 4.
@@ -45,14 +49,18 @@ public final class CLIPWeights: @unchecked Sendable {
         }
 
         // The architecture, from shapes (METHOD-NOTES section 1) and the overrides.
-        let patch = try shape(.patchEmbedding)
+        let patch = try shape(.patchEmbedding, dimensions: 4)
         guard patch.count == 4, patch[1] == 3, patch[2] == patch[3] else {
             throw EngineError.corrupt(path, "tensor visual.conv1.weight has shape \(patch), expected [width, 3, patch, patch]")
         }
         let visionWidth = patch[0], patchSize = patch[2]
-        let grid = try shape(.visionPositional)[0] - 1
+        let grid = try shape(.visionPositional, dimensions: 2)[0] - 1
+        guard grid >= 1 else { throw EngineError.corrupt(path, "visual.positional_embedding has no patch positions") }
         let imageSize: [Int]
         if let given = overrides.imageSize {
+            guard given.count == 2, given.allSatisfy({ $0 > 0 && $0 <= 1 << 16 }) else {
+                throw EngineError.invalidInput("image_size \(given) in the config JSON: give [height, width] in pixels")
+            }
             imageSize = given
         } else {
             let side = Int(Double(grid).squareRoot().rounded())
@@ -61,8 +69,9 @@ public final class CLIPWeights: @unchecked Sendable {
             }
             imageSize = [side * patchSize, side * patchSize]
         }
-        let tokenShape = try shape(.tokenEmbedding)
+        let tokenShape = try shape(.tokenEmbedding, dimensions: 2)
         let textWidth = tokenShape.count == 2 ? tokenShape[1] : 0
+        for (role, dims) in [(TensorRole.block(.vision, 0, .fcWeight), 2), (.block(.text, 0, .fcWeight), 2)] { _ = try shape(role, dimensions: dims) }
         let visionMLP = try file.entries[CheckpointKeys.name(of: .block(.vision, 0, .fcWeight))]?.shape.first
             ?? { throw EngineError.corrupt(path, "tensor \(CheckpointKeys.name(of: .block(.vision, 0, .fcWeight))) is missing") }()
         let textMLP = try file.entries[CheckpointKeys.name(of: .block(.text, 0, .fcWeight))]?.shape.first
@@ -71,11 +80,14 @@ public final class CLIPWeights: @unchecked Sendable {
             vision: .init(imageHeight: imageSize[0], imageWidth: imageSize[1], patchSize: patchSize, width: visionWidth,
                           layers: try blockCount(.vision), heads: overrides.visionHeads ?? visionWidth / CLIPConfiguration.defaultHeadWidth,
                           mlpWidth: visionMLP),
-            text: .init(contextLength: try shape(.textPositional)[0], vocabularySize: tokenShape[0], width: textWidth,
+            text: .init(contextLength: try shape(.textPositional, dimensions: 2)[0], vocabularySize: tokenShape[0], width: textWidth,
                         layers: try blockCount(.text), heads: overrides.textHeads ?? max(1, textWidth / CLIPConfiguration.defaultHeadWidth),
                         mlpWidth: textMLP),
-            embedDimension: try shape(.visionProjection).last ?? 0,
+            embedDimension: try shape(.visionProjection, dimensions: 2)[1],
             activation: overrides.activation ?? .gelu)
+        guard configuration.vision.layers > 0, configuration.text.layers > 0 else {
+            throw EngineError.corrupt(path, "no transformer blocks in the \(configuration.vision.layers == 0 ? "vision" : "text") tower")
+        }
         guard configuration.vision.heads > 0, visionWidth % configuration.vision.heads == 0,
               configuration.text.heads > 0, textWidth % configuration.text.heads == 0 else {
             throw EngineError.corrupt(path, "widths \(visionWidth) / \(textWidth) do not split into heads of 64: give vision_heads / text_heads in the config JSON")

@@ -16,8 +16,7 @@ public struct FeatureCache: Sendable {
 
     /// The key of a file's features: what could change them, hashed with the file's bytes.
     public static func key(file path: String, model: String, preprocessing: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw EngineError.unreadable(path, "no such file") }
-        return key(content: data, model: model, preprocessing: preprocessing)
+        key(content: try ImageFile.bytes(path), model: model, preprocessing: preprocessing)
     }
 
     /// The key of in-memory content (a synthesised image's pixels).
@@ -25,7 +24,7 @@ public struct FeatureCache: Sendable {
         var hasher = SHA256()
         hasher.update(data: Data("model=\(model)\npreprocessing=\(preprocessing)\n".utf8))
         hasher.update(data: data)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return FileDigests.hex(hasher.finalize())
     }
 
     func url(_ key: String) -> URL {
@@ -38,22 +37,14 @@ public struct FeatureCache: Sendable {
         guard let data = try? Data(contentsOf: url) else { return nil }
         guard let arrays = Self.decode(data) else {
             try? FileManager.default.removeItem(at: url)
+            Notice.post("feature cache \(url.path): damaged (checksum or format); removed, the features are computed again")
             return nil
         }
         return arrays
     }
 
     public func store(_ arrays: [String: [Float]], key: String) throws {
-        let url = url(key)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(key).\(getpid()).part")
-        do {
-            try Self.encode(arrays).write(to: temporary)
-            if rename(temporary.path, url.path) != 0 { throw EngineError.corrupt(url.path, "cannot move the entry into place") }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
+        try AtomicFile.write(try Self.encode(arrays), to: url(key))
     }
 
     /// The cached arrays, or `compute()`'s, stored for next time.
@@ -90,7 +81,7 @@ public struct FeatureCache: Sendable {
         var arrays: [String: [Float]] = [:]
         for name in counts.keys.sorted() {
             let count = counts[name]!
-            guard offset + count * 4 <= body.endIndex else { return nil }
+            guard count >= 0, count <= (body.endIndex - offset) / 4 else { return nil }
             var values = [Float](repeating: 0, count: count)
             _ = values.withUnsafeMutableBytes { data[offset..<(offset + count * 4)].copyBytes(to: $0) }
             arrays[name] = values
@@ -118,8 +109,10 @@ extension CLIPModel {
     /// the frozen backbone never runs twice on the same image.
     public func cachedVisionFeatures(file path: String, surgery: Bool, taps: [Int], geometry: InputGeometry, cache: FeatureCache, identity: String) throws
         -> (output: VisionOutput, hit: Bool) {
-        let key = try FeatureCache.key(file: path, model: identity, preprocessing: featurePreprocessing(surgery: surgery, taps: taps, geometry: geometry))
-        return try cachedVisionFeatures(key: key, surgery: surgery, taps: taps, geometry: geometry, cache: cache) { try ImageFile.read(path) }
+        // One read: the bytes hashed into the key are the bytes decoded, even if the file changes meanwhile.
+        let bytes = try ImageFile.bytes(path)
+        let key = FeatureCache.key(content: bytes, model: identity, preprocessing: featurePreprocessing(surgery: surgery, taps: taps, geometry: geometry))
+        return try cachedVisionFeatures(key: key, surgery: surgery, taps: taps, geometry: geometry, cache: cache) { try ImageFile.decode(bytes, path: path) }
     }
 
     /// The vision features of an image made in memory (a synthesised anomaly), keyed by its pixels.

@@ -42,18 +42,9 @@ public final class FileDigests: @unchecked Sendable {
 
     /// Many files' digests, hashed over the cores; the memo is written once at the end.
     public func digests(of paths: [String]) throws -> [String] {
-        var values = [String?](repeating: nil, count: paths.count)
-        var failure: Error?
-        let failureLock = NSLock()
-        values.withUnsafeMutableBufferPointer { out in
-            let out = out
-            DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-                do { out[i] = try lookUp(paths[i]) } catch { failureLock.lock(); failure = failure ?? error; failureLock.unlock() }
-            }
-        }
-        if let failure { throw failure }
+        let values = Parallel.map(paths) { path in Result { try lookUp(path) } }
         try save()
-        return values.map { $0! }
+        return try values.map { try $0.get() }
     }
 
     func lookUp(_ path: String) throws -> String {
@@ -80,13 +71,7 @@ public final class FileDigests: @unchecked Sendable {
     public func save() throws {
         lock.lock(); defer { lock.unlock() }
         guard dirty, let memo else { return }
-        try? FileManager.default.createDirectory(at: memo.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = memo.deletingLastPathComponent().appendingPathComponent(".\(memo.lastPathComponent).\(getpid()).part")
-        guard let data = try? JSONEncoder().encode(records), (try? data.write(to: temporary)) != nil,
-              rename(temporary.path, memo.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            return
-        }
+        guard let data = try? JSONEncoder().encode(records), (try? AtomicFile.write(data, to: memo)) != nil else { return }
         dirty = false
     }
 
@@ -95,18 +80,17 @@ public final class FileDigests: @unchecked Sendable {
     }
 
     static func status(_ path: String) throws -> Record {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw EngineError.unreadable(path, String(cString: strerror(errno))) }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw EngineError.unreadable(path, info.st_mode & S_IFMT == S_IFDIR ? "is a folder, not a file" : "not a regular file")
-        }
+        let info = try RegularFile.check(path)
         func nanoseconds(_ t: timespec) -> Int64 { Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec) }
         return Record(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
                       modified: nanoseconds(info.st_mtim), changed: nanoseconds(info.st_ctim), sha256: "")
     }
 
     /// SHA-256 (hex) of bytes in memory.
-    public static func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+    public static func sha256(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
+
+    /// A digest as lower-case hex, the one spelling every cache key uses.
+    public static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 
     /// SHA-256 (hex) of the whole file, read in 4 MiB pieces, not remembered.
     public static func hash(_ path: String) throws -> String {
@@ -124,6 +108,6 @@ public final class FileDigests: @unchecked Sendable {
             if n == 0 { break }
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0.prefix(n))) }
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
     }
 }

@@ -57,13 +57,7 @@ public enum DataCheck {
             if sample.mask == nil { problems.append("\(sample.path): defective test image without a ground-truth mask") } else { masks += 1 }
         }
         if depth != .listing {
-            let samples = split.train + split.test
-            var found = [[String]](repeating: [], count: samples.count)
-            found.withUnsafeMutableBufferPointer { out in
-                let out = out
-                DispatchQueue.concurrentPerform(iterations: samples.count) { i in out[i] = check(samples[i], depth: depth) }
-            }
-            problems += found.flatMap { $0 }
+            problems += Parallel.map(split.train + split.test) { check($0, depth: depth) }.flatMap { $0 }
         }
         return ClassReport(name: name, trainGood: split.train.count, testGood: split.test.filter { !$0.isDefective }.count,
                            testDefective: defective, masks: masks, problems: problems)

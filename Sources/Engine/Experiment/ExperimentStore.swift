@@ -1,7 +1,6 @@
 // Finished experiments on disk, one file per memo key: a checksum line ("DPEXP1 <SHA-256 of the
 // JSON>") and the record as JSON, written through a temporary file and a rename. An entry that was
 // edited, truncated or does not decode is removed, said so, and the experiment runs again.
-import Crypto
 import Foundation
 
 public struct ExperimentStore: Sendable {
@@ -23,15 +22,7 @@ public struct ExperimentStore: Sendable {
     }
 
     public func store(_ result: ExperimentResult, key: String) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let temporary = directory.appendingPathComponent(".\(key).\(getpid()).part")
-        do {
-            try Self.encode(result).write(to: temporary)
-            if rename(temporary.path, url(key).path) != 0 { throw EngineError.corrupt(url(key).path, "cannot move the entry into place") }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
+        try AtomicFile.write(try Self.encode(result), to: url(key))
     }
 
     /// Every record in the store (damaged ones are skipped), for listing.
@@ -47,16 +38,14 @@ public struct ExperimentStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(result)
-        return Data((magic + hex(SHA256.hash(data: json)) + "\n").utf8) + json
+        return Data((magic + FileDigests.sha256(json) + "\n").utf8) + json
     }
 
     static func decode(_ data: Data) -> ExperimentResult? {
         guard let newline = data.firstIndex(of: 0x0A),
               let line = String(data: data[data.startIndex..<newline], encoding: .utf8), line.hasPrefix(magic) else { return nil }
         let json = data[(newline + 1)...]
-        guard String(line.dropFirst(magic.count)) == hex(SHA256.hash(data: json)) else { return nil }
+        guard String(line.dropFirst(magic.count)) == FileDigests.sha256(Data(json)) else { return nil }
         return try? JSONDecoder().decode(ExperimentResult.self, from: json)
     }
-
-    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 }

@@ -53,7 +53,7 @@ public struct ModelComparison: Codable, Sendable {
 
 public enum ModelComparisonRun {
     /// `model` against `control` (the same architecture, random weights) on the synthetic benchmark at `dataRoot`.
-    public static func run(model: ExperimentModel, control: ExperimentModel, dataRoot: String, classes: [String], epochs: Int = 100,
+    public static func run(model: ExperimentModel, control: ExperimentModel, dataRoot: String, classes: [String], epochs: Int = DetectorSettings().epochs,
                            unseen: Set<String> = Set(CaptionStream.defaultReserved.map(\.rawValue)),
                            store: ExperimentStore?, code: String) throws -> ModelComparison {
         var values: [ComparisonValue] = []

@@ -45,8 +45,9 @@ public struct Workspace: Sendable {
     /// The synthetic benchmark's folder for a seed and size, generated on first use.
     public func syntheticData(seed: UInt64 = 0, size: Int = 256) throws -> String {
         let path = cache.appendingPathComponent("synthetic/seed-\(seed)-size-\(size)").path
-        // Written beside its place and renamed in, with its marker: a folder without one is a killed write, made again.
-        if !OwnedFolder.isOwned(URL(fileURLWithPath: path)) {
+        // Written beside its place and renamed in, with its marker. This folder is inside the tool's own cache,
+        // so one without the marker (left by an earlier version) is removed and made again.
+        if !OwnedFolder.isOwned(URL(fileURLWithPath: path), by: "report data synth") {
             try? FileManager.default.removeItem(atPath: path)
             try SyntheticBenchmark(seed: seed, size: size).write(to: path)
         }

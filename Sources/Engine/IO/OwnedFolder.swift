@@ -39,17 +39,36 @@ public struct OwnedFolder: Sendable {
         guard isDirectory.boolValue else {
             throw EngineError.invalidInput("\(url.path): is a file, not a folder: \(command) writes a folder and does not replace files (choose a new folder)")
         }
-        if isOwned(url) { return }
-        let contents = (try? fm.contentsOfDirectory(atPath: url.path)) ?? []
+        if isOwned(url, by: command) { return }
+        let contents: [String]
+        do { contents = try fm.contentsOfDirectory(atPath: url.path) }
+        catch { throw EngineError.invalidInput("\(url.path): cannot be listed, so it is not replaced (\((error as NSError).localizedFailureReason ?? "\(error)"))") }
+        if isOwned(url) {
+            throw EngineError.invalidInput("\(url.path): written by another command (\(marker(url) ?? "?")): refusing to replace it with \(command)'s output; choose another folder")
+        }
         guard contents.isEmpty else {
             throw EngineError.invalidInput("\(url.path): a folder this tool did not make (no \(markerName) marker) holding \(contents.count) item(s): refusing to replace it; choose a new or empty folder")
         }
     }
 
-    public static func isOwned(_ url: URL) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: url.appendingPathComponent(markerName).path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    /// Whether the folder carries this tool's marker; with `command`, whether that command wrote it.
+    public static func isOwned(_ url: URL, by command: String? = nil) -> Bool {
+        guard let text = marker(url) else { return false }
+        return command.map { text == Self.markerText($0) } ?? true
     }
+
+    static func marker(_ url: URL) -> String? {
+        let path = url.appendingPathComponent(markerName).path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let data = FileManager.default.contents(atPath: path), data.count < 4096 else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func markerText(_ command: String) -> String { "written by \(command); this marker lets it replace the folder\n" }
+
+    /// Held while a folder is swapped in: an interrupt handler takes it too, so the process never exits between the two renames.
+    public static let swapLock = NSLock()
 
     /// Writes the folder's whole contents: `body` fills a staging folder beside it, which is renamed into place at the end.
     public func write<T>(_ body: (URL) throws -> T) throws -> T {
@@ -72,6 +91,7 @@ public struct OwnedFolder: Sendable {
     /// while the folder was written), moves the old folder aside, renames the new one in, removes the old.
     public func install(_ finished: URL) throws {
         try markOwned(finished)
+        Self.swapLock.lock(); defer { Self.swapLock.unlock() }
         try Self.checkReplaceable(url, command: command)
         let old = Self.sibling(of: url, role: "old")
         if FileManager.default.fileExists(atPath: url.path) {
@@ -107,16 +127,17 @@ public struct OwnedFolder: Sendable {
 
     func markOwned(_ folder: URL) throws {
         let marker = folder.appendingPathComponent(Self.markerName)
-        do { try Data("written by \(command); this marker lets it replace the folder\n".utf8).write(to: marker) }
+        do { try Data(Self.markerText(command).utf8).write(to: marker) }
         catch { throw EngineError.invalidInput(WriteFailure.describe(error, path: marker.path)) }
     }
 
     /// `.name.staging-PID` beside the folder: hidden, and named for the process that owns it.
-    static func sibling(of url: URL, role: String) -> URL {
+    public static func sibling(of url: URL, role: String) -> URL {
         url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(role)-\(getpid())")
     }
 
-    /// Removes what killed writers left beside the folder (`.name.staging-PID` and the like whose process is gone).
+    /// Removes what killed writers left beside the folder (`.name.staging-PID` and the like whose process is gone);
+    /// an old folder moved aside by a writer killed between its two renames is put back when nothing replaced it.
     public static func removeStale(besides url: URL) {
         let fm = FileManager.default
         let parent = url.deletingLastPathComponent()
@@ -125,7 +146,9 @@ public struct OwnedFolder: Sendable {
             let rest = name.dropFirst(prefix.count)
             guard let dash = rest.lastIndex(of: "-"), ["staging", "work", "old"].contains(String(rest[..<dash])),
                   let pid = Int32(rest[rest.index(after: dash)...]), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
-            try? fm.removeItem(at: parent.appendingPathComponent(name))
+            let stale = parent.appendingPathComponent(name)
+            if rest.hasPrefix("old-"), !fm.fileExists(atPath: url.path), rename(stale.path, url.path) == 0 { continue }
+            try? fm.removeItem(at: stale)
         }
     }
 

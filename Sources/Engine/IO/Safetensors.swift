@@ -23,11 +23,7 @@ public struct Safetensors {
 
     public init(path: String) throws {
         self.path = path
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw EngineError.unreadable(path, String(cString: strerror(errno))) }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw EngineError.unreadable(path, info.st_mode & S_IFMT == S_IFDIR ? "is a folder; give the .safetensors file in it" : "not a regular file")
-        }
+        try RegularFile.check(path)
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
         catch { throw EngineError.unreadable(path, (error as NSError).localizedFailureReason ?? error.localizedDescription) }

@@ -15,10 +15,7 @@ extension ImageFile {
             let status = head.withUnsafeBytes {
                 png_read_header($0.bindMemory(to: UInt8.self).baseAddress, $0.count, UInt64(ImageLimits.maxPixels), &decoded, &message, message.count)
             }
-            guard status == 0 else {
-                let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                throw ImageError(path: path, reason: text.hasPrefix("image is") ? text : "corrupt PNG header (\(text))")
-            }
+            guard status == 0 else { throw PNGCodec.failure(message, path: path, what: "corrupt PNG header") }
             return (Int(decoded.width), Int(decoded.height))
         }
         if JPEGCodec.isJPEG(head) {

@@ -5,6 +5,8 @@ import Foundation
 public enum ImageLimits {
     /// Pixels per image: 100 MP (10000 x 10000; an RGBA image that size holds 1.6 GB as floats).
     public static let maxPixels = 100_000_000
+    /// Bytes of one image file: 1 GiB, more than a 100 MP RGBA image at 16 bits holds uncompressed (800 MB).
+    public static let maxFileBytes = 1 << 30
 
     public static func check(width: Int, height: Int, path: String) throws {
         guard width > 0, height > 0 else { throw ImageError(path: path, reason: "image has no pixels (\(width) x \(height))") }

@@ -37,41 +37,26 @@ public enum JPEGCodec {
             return cmyk
         }
         if cmyk {
-            let rgb = rgb(fromCMYK: pixels, inverted: hasAdobeMarker(data))
+            let rgb = rgb(fromCMYK: pixels)
             return Image(width: Int(width), height: Int(height), channels: 3, pixels: rgb.map { Float($0) / 255 })
         }
         return Image(width: Int(width), height: Int(height), channels: channels,
                      pixels: pixels.map { Float($0) / 255 })
     }
 
-    /// PIL's CMYK to RGB: R = (255 - C)(255 - K) / 255, rounded as its MULDIV255. Adobe's files store the
-    /// samples inverted (PIL reads them as "CMYK;I"), and libjpeg hands them over as stored.
-    static func rgb(fromCMYK samples: [UInt8], inverted: Bool) -> [UInt8] {
+    /// PIL's CMYK to RGB: R = (255 - C)(255 - K) / 255, rounded as its MULDIV255. PIL reads every CMYK
+    /// JPEG as Adobe's inverted samples ("CMYK;I", "assume adobe conventions"); libjpeg hands them over as stored.
+    static func rgb(fromCMYK samples: [UInt8]) -> [UInt8] {
         func muldiv255(_ a: Int, _ b: Int) -> Int { let t = a * b + 128; return ((t >> 8) + t) >> 8 }
         let count = samples.count / 4
         var out = [UInt8](repeating: 0, count: count * 3)
         for p in 0..<count {
             let s = (0..<4).map { Int(samples[p * 4 + $0]) }
-            let c = inverted ? s.map { 255 - $0 } : s
+            let c = s.map { 255 - $0 }
             let nk = 255 - c[3]
             for ch in 0..<3 { out[p * 3 + ch] = UInt8(max(0, min(255, nk - muldiv255(c[ch], nk)))) }
         }
         return out
-    }
-
-    /// Whether the file has an APP14 "Adobe" segment before its first scan.
-    static func hasAdobeMarker(_ data: Data) -> Bool {
-        let bytes = [UInt8](data.prefix(1 << 20))
-        var i = 2
-        while i + 4 <= bytes.count, bytes[i] == 0xFF {
-            let marker = bytes[i + 1]
-            if marker == 0xDA { return false }   // start of scan: no more headers
-            let length = Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
-            if marker == 0xEE, i + 9 <= bytes.count, Array(bytes[(i + 4)..<(i + 9)]) == Array("Adobe".utf8) { return true }
-            guard length >= 2 else { return false }
-            i += 2 + length
-        }
-        return false
     }
 
     static func isJPEG(_ data: Data) -> Bool {

@@ -11,10 +11,7 @@ public enum PNGCodec {
             let base = raw.bindMemory(to: UInt8.self).baseAddress
             return png_decode_memory(base, raw.count, UInt64(ImageLimits.maxPixels), &decoded, &message, message.count)
         }
-        guard status == 0 else {
-            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw ImageError(path: path, reason: text.hasPrefix("image is") ? text : "corrupt PNG: \(text)")
-        }
+        guard status == 0 else { throw failure(message, path: path, what: "corrupt PNG") }
         defer { png_decoded_free(&decoded) }
         let width = Int(decoded.width), height = Int(decoded.height), channels = Int(decoded.channels)
         let count = width * height * channels
@@ -48,6 +45,12 @@ public enum PNGCodec {
         do { try encode(image).write(to: URL(fileURLWithPath: path), options: .atomic) }
         catch let error as ImageError { throw ImageError(path: path, reason: error.reason) }
         catch { throw ImageError(path: path, reason: "cannot be written (\(error.localizedDescription))") }
+    }
+
+    /// libpng's message as an error: a refused size is said as it is, anything else as `what` (the message).
+    static func failure(_ message: [CChar], path: String, what: String) -> ImageError {
+        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return ImageError(path: path, reason: text.hasPrefix("image is") ? text : "\(what): \(text)")
     }
 
     static func isPNG(_ data: Data) -> Bool {

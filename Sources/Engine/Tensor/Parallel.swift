@@ -25,3 +25,15 @@ public enum Parallel {
         }
     }
 }
+
+extension Parallel {
+    /// `transform` of every element, computed over the cores (one element per call), in order.
+    public static func map<T, U>(_ items: [T], _ transform: (T) -> U) -> [U] {
+        var out = [U?](repeating: nil, count: items.count)
+        out.withUnsafeMutableBufferPointer { buffer in
+            let buffer = buffer
+            DispatchQueue.concurrentPerform(iterations: items.count) { i in buffer[i] = transform(items[i]) }
+        }
+        return out.map { $0! }
+    }
+}

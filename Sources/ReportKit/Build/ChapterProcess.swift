@@ -1,4 +1,5 @@
 // Runs one chapter in a child process (`report run-chapter`), so a crash in it spares the others.
+import Engine
 import Foundation
 
 struct ChapterProcess {
@@ -41,6 +42,8 @@ struct ChapterProcess {
         let pid = process.processIdentifier
         RunningChapter.shared.started(pid)
         let timedOut = Self.wait(for: process, limit: timeout)
+        // What the chapter left running in its group (and holding the output pipe) goes with it.
+        kill(-pid, SIGKILL)
         RunningChapter.shared.finished()
         pipe.fileHandleForReading.readabilityHandler = nil
         collector.append(pipe.fileHandleForReading.readDataToEndOfFile())
@@ -114,6 +117,8 @@ final class RunningChapter: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
             source.setEventHandler { [self] in
                 lock.lock(); let pid = self.pid, folders = cleanup; lock.unlock()
+                // Never between the two renames that swap a finished site in: wait for them, then exit holding the lock.
+                OwnedFolder.swapLock.lock()
                 if let pid { RunningChapter.stop(pid) }
                 for folder in folders { try? FileManager.default.removeItem(at: folder) }
                 FileHandle.standardError.write(Data("\nreport build: stopped by signal \(signal); the previous site is unchanged\n".utf8))
@@ -155,6 +160,8 @@ final class OutputCollector: @unchecked Sendable {
     private var pending = Data()
     private let onProgress: @Sendable (ChildProgress) -> Void
 
+    static let keptBytes = 1 << 20
+
     init(onProgress: @escaping @Sendable (ChildProgress) -> Void) { self.onProgress = onProgress }
 
     func append(_ data: Data) {
@@ -165,6 +172,9 @@ final class OutputCollector: @unchecked Sendable {
             pending = Data(pending[(newline + 1)...])
             if let progress = Self.progress(line) { onProgress(progress) } else { log.append(line); log.append(0x0A) }
         }
+        // Only the tail is kept for a crash report: a chapter printing without end cannot exhaust memory.
+        if log.count > Self.keptBytes { log = Data(log.suffix(Self.keptBytes / 2)) }
+        if pending.count > Self.keptBytes { log.append(pending.suffix(Self.keptBytes / 2)); pending = Data() }
     }
 
     func finish() -> Data {

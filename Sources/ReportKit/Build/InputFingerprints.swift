@@ -28,17 +28,33 @@ struct InputFingerprints: Equatable {
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ReportError("--data-root \(root.path): no such folder")
         }
-        let keys: [URLResourceKey] = [.isRegularFileKey]
-        var paths: [String] = []
-        let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys)
-        while let url = walker?.nextObject() as? URL {
-            guard (try? url.resourceValues(forKeys: Set(keys)))?.isRegularFile == true else { continue }
-            paths.append(url.path)
-        }
-        paths.sort()
+        let paths = regularFiles(under: root.path).sorted()
         let hashed: [String]
         do { hashed = try digests.digests(of: paths) } catch { throw ReportError("--data-root: \(error)") }
         return Fingerprint.fnv1a(zip(paths, hashed).map { "\($0.dropFirst(root.path.count))|\($1)" }.joined(separator: "\n"))
+    }
+
+    /// Every regular file below `root`, following symbolic links (datasets are often linked in) and
+    /// crossing mounts, each folder visited once (a link cycle ends).
+    static func regularFiles(under root: String) -> [String] {
+        var files: [String] = []
+        var visited: Set<[UInt64]> = []
+        var folders = [root]
+        while let folder = folders.popLast() {
+            var info = stat()
+            guard stat(folder, &info) == 0, visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted else { continue }
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() {
+                let path = folder + "/" + name
+                var entry = stat()
+                guard stat(path, &entry) == 0 else { continue }
+                switch entry.st_mode & S_IFMT {
+                case S_IFDIR: folders.append(path)
+                case S_IFREG: files.append(path)
+                default: continue
+                }
+            }
+        }
+        return files
     }
 
     /// A weights file: the SHA-256 of its bytes (FileIdentity), shortened.

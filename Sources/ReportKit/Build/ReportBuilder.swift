@@ -64,9 +64,8 @@ public struct ReportBuilder {
         // Step 2: a staging folder beside output/, swapped in only at the end; what killed builds left there goes.
         let fm = FileManager.default
         OwnedFolder.removeStale(besides: project.output)
-        let parent = project.output.deletingLastPathComponent()
-        let staging = parent.appendingPathComponent(".\(project.output.lastPathComponent).staging-\(getpid())")
-        let work = parent.appendingPathComponent(".\(project.output.lastPathComponent).work-\(getpid())")
+        OwnedFolder.removeStale(besides: project.failedOutput)
+        let staging = OwnedFolder.sibling(of: project.output, role: "staging"), work = OwnedFolder.sibling(of: project.output, role: "work")
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         try fm.createDirectory(at: work, withIntermediateDirectories: true)
@@ -144,7 +143,7 @@ public struct ReportBuilder {
         do {
             if problems.isEmpty {
                 try site.install(staging)
-                if OwnedFolder.isOwned(project.failedOutput) { try? fm.removeItem(at: project.failedOutput) }
+                if OwnedFolder.isOwned(project.failedOutput, by: "report build") { try? fm.removeItem(at: project.failedOutput) }
             } else {
                 try failedSite.install(staging)
             }

@@ -21,7 +21,7 @@ struct CleanCommand: ParsableCommand {
         let removed = try reportingErrors("report clean") { () -> Int in
             var removed = 0
             for url in [project.output, project.failedOutput] where FileManager.default.fileExists(atPath: url.path) {
-                guard OwnedFolder.isOwned(url) else {
+                guard OwnedFolder.isOwned(url, by: "report build") else {
                     throw EngineError.invalidInput("\(url.path): not a site `report build` made (no \(OwnedFolder.markerName) marker): refusing to empty it")
                 }
                 removed += try OwnedFolder(url.path, command: "report build").removeContents(keeping: [".gitignore"])

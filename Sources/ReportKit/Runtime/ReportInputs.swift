@@ -47,7 +47,9 @@ public struct ReportInputs: @unchecked Sendable {
                                                          rerun: ReportSettings.current.rerunExperiments).result
     }
 
-    public var code: String { Engine.version + "+" + engineSourceFingerprint }
+    /// The code that computed a memoised experiment: the engine's version and its sources' fingerprint.
+    public static var code: String { Engine.version + "+" + engineSourceFingerprint }
+    public var code: String { Self.code }
 
     /// "Measured here with <model> on <data>."
     public var measuredWith: String { "Measured by this build with \(model.name) on \(dataLabel)." }

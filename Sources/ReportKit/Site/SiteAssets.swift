@@ -1,4 +1,5 @@
 // Files every page needs: the stylesheet, KaTeX (from Debian's libjs-katex) and the script that typesets math.
+import Engine
 import Foundation
 
 enum SiteAssets {

@@ -12,7 +12,7 @@ struct CLIPBenchCommand: ParsableCommand {
     @Option(help: "OpenCLIP weights (.safetensors), e.g. a random ViT-B-16-plus-240 from scripts/bench/pytorch_clip.py --save.")
     var weights: String
 
-    @Option(help: "JSON for what the shapes cannot tell; default: beside the weights.")
+    @Option(name: .customLong("model-config"), help: "JSON for what the shapes cannot tell; default: beside the weights.")
     var config: String?
 
     func run() throws {

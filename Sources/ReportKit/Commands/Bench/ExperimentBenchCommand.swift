@@ -21,7 +21,7 @@ struct ExperimentBenchCommand: ParsableCommand {
     var className = "bottle"
 
     @Option(help: "Prompt-learning epochs.")
-    var epochs = 100
+    var epochs = DetectorSettings().epochs
 
     func run() throws {
         struct Output: Codable {

@@ -23,7 +23,7 @@ struct DataCheckCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let reports = try reportingErrors("report data check", status: 2) {
+        let reports = try reportingErrors("report data check") {
             try DataCheck.run(try AnomalyDataset(kind: dataset, root: dataRoot), className: className, depth: headersOnly ? .headers : .decode)
         }
         if json {

@@ -17,7 +17,7 @@ struct CompareCommand: ParsableCommand {
     var classes: [String] = []
 
     @Option(help: "Prompt-learning epochs for PromptAD and DevPrompt.")
-    var epochs = 100
+    var epochs = DetectorSettings().epochs
 
     @Option(help: "Seed of the synthetic benchmark to compare on (0: the report's test data; another seed: held-out validation data).")
     var dataSeed: UInt64 = 0
@@ -35,7 +35,7 @@ struct CompareCommand: ParsableCommand {
             let names = classes.isEmpty ? try AnomalyDataset(kind: .synthetic, root: data).classes() : classes
             printError("model: \(subject.name); control: \(control.name)")
             let comparison = try ModelComparisonRun.run(model: subject, control: control, dataRoot: data, classes: names, epochs: epochs,
-                                                        store: workspace.experimentStore, code: Engine.version + "+" + engineSourceFingerprint)
+                                                        store: workspace.experimentStore, code: ReportInputs.code)
             if let out {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

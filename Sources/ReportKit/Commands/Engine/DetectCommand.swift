@@ -40,12 +40,12 @@ struct DetectCommand: ParsableCommand {
             TerminalProgress.install()
             let workspace = Workspace.current
             // Checked first: a refused folder costs nothing, and the inputs may not live inside the output.
-            let outFolder = try OwnedFolder(out, command: "report detect --out", protecting: normals + images)
+            let outFolder = try OwnedFolder(out, command: "report detect --out", protecting: normals + images + [model.weights, model.config].compactMap { $0 })
             let experimentModel = try model.load(workspace)
             printError("model: \(experimentModel.name)")
             let clip = experimentModel.clip
             var c = ExperimentConfiguration(dataset: .folder, className: className)
-            detector.apply(to: &c)
+            detector.apply(to: &c.detector)
             let taps = c.resolvedTaps(layers: clip.configuration.vision.layers)
             func features(_ image: Image) throws -> VisionOutput {
                 try clip.cachedVisionFeatures(image: image, surgery: true, taps: taps, geometry: c.geometry, cache: experimentModel.cache, identity: experimentModel.identity).output

@@ -11,7 +11,7 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: "OpenCLIP weights (.safetensors).")
     var weights: String
 
-    @Option(help: "JSON for what the shapes cannot tell (activation, image_size, heads); default: beside the weights.")
+    @Option(name: .customLong("model-config"), help: "JSON for what the shapes cannot tell (activation, image_size, heads); default: beside the weights.")
     var config: String?
 
     @Option(name: .customLong("image"), help: "An image (PNG or JPEG); repeatable.")
@@ -62,7 +62,7 @@ struct EmbedCommand: ParsableCommand {
                 }
             }
             if let npyDir {
-                try OwnedFolder(npyDir, command: "report embed --npy-dir", protecting: images + [weights]).write { try encodeImages($0) }
+                try OwnedFolder(npyDir, command: "report embed --npy-dir", protecting: images + [weights, config].compactMap { $0 }).write { try encodeImages($0) }
             } else {
                 try encodeImages(nil)
             }

@@ -14,23 +14,29 @@ struct EvalCommand: ParsableCommand {
         abstract: "Run PromptAD, DevPrompt or the visual-memory baseline on a dataset's classes and print the metrics.")
 
     @Option(help: "mvtec, visa, folder or synthetic (the project's benchmark; generated under .report-cache on first use).")
-    var dataset: DatasetKind
+    var dataset: DatasetKind?
 
     @Option(help: "The dataset's root folder (not needed for synthetic).")
     var dataRoot: String?
 
     @Option(name: .customLong("class"), help: "A class to run; repeatable; 'all' runs every class found.")
-    var classes: [String]
+    var classes: [String] = []
 
-    @Option(help: "Normal training images per class (1: PromptAD's published pick on MVTec AD and VisA).")
-    var shots = 1
+    @Option(help: "Normal training images per class (default: 1; with 1, PromptAD's published pick on MVTec AD and VisA).")
+    var shots: Int?
 
     @OptionGroup var model: ModelOptions
 
     @OptionGroup var detector: DetectorOptions
 
-    @Option(help: "Side of the evaluation maps in pixels (DevPrompt: 256; PromptAD: 400).")
-    var evalSize = 256
+    @Option(help: "Side of the evaluation maps in pixels (default: 256, as DevPrompt; PromptAD: 400).")
+    var evalSize: Int?
+
+    @Option(help: "Run the configuration in this JSON file (what --print-config prints, or an experiment record with a \"configuration\"); the flags given change it.")
+    var config: String?
+
+    @Flag(help: "Print the configuration(s) this command would run, as JSON, and stop.")
+    var printConfig = false
 
     @Option(help: "Write each test image's anomaly map (float32 .npy at the evaluation size) and scores.json here.")
     var saveMaps: String?
@@ -38,22 +44,38 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Run again even when this configuration's result is memoised.")
     var rerun = false
 
-    @Flag(help: "Print JSON: {\"model\", \"dataset\", \"classes\": [{\"class\", \"imageAUROC\", \"pixelAUROC\", \"aupro\", \"f1max\", \"counts\", \"seconds\"}], \"mean\"}.")
+    @Flag(help: "Print JSON: {\"model\", \"dataset\", \"classes\": [{\"class\", \"imageAUROC\", \"pixelAUROC\", \"aupro\", \"f1max\", \"counts\", \"seconds\"}], \"mean\"}; metrics in 0-1.")
     var json = false
 
     func validate() throws {
-        if dataset != .synthetic && dataRoot == nil { throw ValidationError("--data-root is needed for --dataset \(dataset.rawValue)") }
-        if shots < 1 { throw ValidationError("--shots must be at least 1") }
-        if !(16...EvaluationMap.maxSize).contains(evalSize) { throw ValidationError("--eval-size must be from 16 to \(EvaluationMap.maxSize) pixels") }
+        if config == nil && dataset == nil { throw ValidationError("give --dataset (or --config FILE)") }
+        if config == nil && classes.isEmpty { throw ValidationError("give --class NAME or --class all (or --config FILE)") }
+        if let shots, shots < 1 { throw ValidationError("--shots must be at least 1") }
+        if let evalSize, !(16...EvaluationMap.maxSize).contains(evalSize) { throw ValidationError("--eval-size must be from 16 to \(EvaluationMap.maxSize) pixels") }
         for name in classes where name != "all" {
             do { try ContainedPath.checkName(name, what: "--class") } catch { throw ValidationError("\(error)") }
         }
     }
 
-    func configuration(_ className: String) -> ExperimentConfiguration {
-        var c = ExperimentConfiguration(dataset: dataset, className: className)
-        detector.apply(to: &c)
-        c.shots = shots; c.evaluationSize = evalSize
+    /// The configuration read from --config, if any: a configuration object, or any JSON holding one under "configuration".
+    func baseConfiguration() throws -> ExperimentConfiguration? {
+        guard let config else { return nil }
+        guard let data = FileManager.default.contents(atPath: config) else { throw EngineError.unreadable(config, "no such file") }
+        let decoder = JSONDecoder()
+        if let c = try? decoder.decode(ExperimentConfiguration.self, from: data) { return c }
+        struct Holder: Decodable { var configuration: ExperimentConfiguration }
+        do { return try decoder.decode(Holder.self, from: data).configuration }
+        catch { throw EngineError.corrupt(config, "not an experiment configuration (\(error))") }
+    }
+
+    func configuration(_ className: String, base: ExperimentConfiguration?) throws -> ExperimentConfiguration {
+        guard let kind = dataset ?? base?.dataset else { throw EngineError.invalidInput("give --dataset") }
+        var c = base ?? ExperimentConfiguration(dataset: kind, className: className)
+        c.dataset = kind; c.className = className
+        detector.apply(to: &c.detector)
+        if let shots { c.shots = shots }
+        if let evalSize { c.evaluationSize = evalSize }
+        if !(16...EvaluationMap.maxSize).contains(c.evaluationSize) { throw EngineError.invalidInput("evaluationSize must be from 16 to \(EvaluationMap.maxSize) pixels") }
         return c
     }
 
@@ -61,26 +83,40 @@ struct EvalCommand: ParsableCommand {
         try reportingErrors("report eval") {
             TerminalProgress.install()
             let workspace = Workspace.current
+            let base = try baseConfiguration()
+            let kind = dataset ?? base!.dataset
+            if kind != .synthetic && dataRoot == nil { throw EngineError.invalidInput("--data-root is needed for --dataset \(kind.rawValue)") }
             let root = try dataRoot ?? workspace.syntheticData()
-            let names = classes.contains("all") ? try AnomalyDataset(kind: dataset, root: root).classes() : classes
+            let asked = classes.isEmpty ? [base!.className] : classes
+            let names = asked.contains("all") ? try AnomalyDataset(kind: kind, root: root).classes() : asked
             if names.isEmpty {
-                throw EngineError.invalidInput("\(root): no classes found for --class all (a class is a folder with train/good/ inside\(dataset == .visa ? ", or rows of split_csv/1cls.csv" : ""))")
+                throw EngineError.invalidInput("\(root): no classes found for --class all (a class is a folder with train/good/ inside\(kind == .visa ? ", or rows of split_csv/1cls.csv" : ""))")
+            }
+            let configurations = try names.map { try configuration($0, base: base) }
+            if printConfig {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+                let data = configurations.count == 1 ? try encoder.encode(configurations[0]) : try encoder.encode(configurations)
+                print(String(decoding: data, as: UTF8.self))
+                return
             }
             // Checked before the first experiment runs: a refused folder costs nothing.
-            let mapsFolder = try saveMaps.map { try OwnedFolder($0, command: "report eval --save-maps", protecting: [root]) }
+            let mapsFolder = try saveMaps.map {
+                try OwnedFolder($0, command: "report eval --save-maps", protecting: [root] + [model.weights, model.config, config].compactMap { $0 })
+            }
             let experimentModel = try model.load(workspace)
             printError("model: \(experimentModel.name)")
             var results: [(ExperimentResult, Bool)] = []
-            for name in names {
-                let experiment = Experiment(configuration(name), dataRoot: root)
+            for c in configurations {
+                let experiment = Experiment(c, dataRoot: root)
                 let (result, memoised) = try experiment.run(model: experimentModel, store: workspace.experimentStore,
-                                                            code: Engine.version + "+" + engineSourceFingerprint, rerun: rerun)
+                                                            code: ReportInputs.code, rerun: rerun)
                 results.append((result, memoised))
             }
             // The maps are written (or the write fails) before any result is printed as a success.
             if let mapsFolder { try mapsFolder.write { try MapExport.write(results.map(\.0), to: $0) } }
             if json {
-                print(try Self.json(results, model: experimentModel, dataset: dataset, root: root))
+                print(try Self.json(results, model: experimentModel, dataset: kind, root: root))
             } else {
                 for (result, memoised) in results { print(Self.line(result, memoised: memoised)) }
                 if results.count > 1 {
@@ -125,50 +161,60 @@ struct EvalCommand: ParsableCommand {
     }
 }
 
-/// The detector's settings, shared by eval and detect.
+/// The detector's settings, shared by eval and detect: each applied only when given, over the
+/// configuration's own (from `--config`, or `DetectorSettings`' defaults, written once there).
 struct DetectorOptions: ParsableArguments {
-    @Option(help: "promptad, devprompt or memory.")
-    var method: DetectionMethod = .devprompt
+    static let defaults = DetectorSettings()
 
-    @Option(help: "Seed of the shots, prompts and synthesised anomalies.")
-    var seed: UInt64 = 111
+    @Option(help: "promptad, devprompt or memory (default: \(defaults.method.rawValue)).")
+    var method: DetectionMethod?
 
-    @Option(help: "Prompt-learning epochs (PromptAD: 100).")
-    var epochs = 100
+    @Option(help: "Seed of the shots, prompts and synthesised anomalies (default: \(defaults.seed)).")
+    var seed: UInt64?
 
-    @Option(name: .customLong("lambda"), help: "DevPrompt's deviation coefficient lambda (Eq. 8).")
-    var lambda: Float = 1
+    @Option(help: "Prompt-learning epochs (default: \(defaults.epochs), as PromptAD).")
+    var epochs: Int?
 
-    @Option(name: .customLong("topk"), help: "DevPrompt's Top-K MIL fraction of the patches.")
-    var topK: Float = 0.1
+    @Option(name: .customLong("lambda"), help: "DevPrompt's deviation coefficient lambda, Eq. 8 (default: \(defaults.lambda)).")
+    var lambda: Float?
 
-    @Option(help: "DevPrompt's margin a (Eq. 8).")
-    var margin: Float = 5
+    @Option(name: .customLong("topk"), help: "DevPrompt's Top-K MIL fraction of the patches (default: \(defaults.topK)).")
+    var topK: Float?
 
-    @Option(help: "DevPrompt's anomalous training images: cutpaste (from the normal shot) or none (normal term only).")
-    var anomalies: AnomalySource = .cutpaste
+    @Option(help: "DevPrompt's margin a in standard deviations, Eq. 8 (default: \(defaults.margin)).")
+    var margin: Float?
+
+    @Option(help: "DevPrompt's anomalous training images: cutpaste (from the normal shot) or none (normal term only; default: \(defaults.anomalies.rawValue)).")
+    var anomalies: AnomalySource?
 
     @Option(parsing: .upToNextOption, help: "Blocks (1-based) whose patch tokens the visual memory keeps; default: PromptAD's 3 and 8 of 12, scaled to the model's depth.")
     var taps: [Int] = []
 
-    @Option(help: "Where the learnable context starts: random (PromptAD's code) or words (\"a photo of a\", CoOp's ctx_init).")
-    var contextInit: ContextInit = .random
+    @Option(help: "Where the learnable context starts: random (PromptAD's code) or words (\"a photo of a\", CoOp's ctx_init; default: \(defaults.contextInit.rawValue)).")
+    var contextInit: ContextInit?
 
-    @Option(help: "Which pixels the detector, its maps and the masks cover: squash (the whole image resized to a square, as PromptAD's code) or center-crop (open_clip's transform).")
-    var geometry: InputGeometry = .squash
+    @Option(help: "Which pixels the detector, its maps and the masks cover: squash (the whole image resized to a square, as PromptAD's code) or center-crop (open_clip's transform; default: \(defaults.geometry.rawValue)).")
+    var geometry: InputGeometry?
 
     func validate() throws {
-        if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if taps.contains(where: { $0 < 1 }) { throw ValidationError("--taps are block numbers, from 1") }
-        if !(topK > 0 && topK <= 1) { throw ValidationError("--topk is a fraction of the patches, in (0, 1]") }
-        if !(margin > 0 && margin.isFinite) { throw ValidationError("--margin is a positive number of standard deviations (the paper's a: 1 to 9)") }
-        if !(lambda >= 0 && lambda.isFinite) { throw ValidationError("--lambda is a non-negative number (the paper: 1, 0.1, 0.01)") }
+        if let topK, !(topK > 0 && topK <= 1) { throw ValidationError("--topk is a fraction of the patches, in (0, 1]") }
+        if let margin, !(margin > 0 && margin.isFinite) { throw ValidationError("--margin is a positive number of standard deviations (the paper's a: 1 to 9)") }
+        if let lambda, !(lambda >= 0 && lambda.isFinite) { throw ValidationError("--lambda is a non-negative number (the paper: 1, 0.1, 0.01)") }
     }
 
-    func apply(to c: inout ExperimentConfiguration) {
-        c.method = method; c.seed = seed; c.epochs = epochs; c.lambda = lambda; c.topK = topK; c.margin = margin; c.anomalies = anomalies
-        c.contextInit = contextInit; c.geometry = geometry
-        if !taps.isEmpty { c.taps = taps.sorted() }
+    func apply(to d: inout DetectorSettings) {
+        if let method { d.method = method }
+        if let seed { d.seed = seed }
+        if let epochs { d.epochs = epochs }
+        if let lambda { d.lambda = lambda }
+        if let topK { d.topK = topK }
+        if let margin { d.margin = margin }
+        if let anomalies { d.anomalies = anomalies }
+        if let contextInit { d.contextInit = contextInit }
+        if let geometry { d.geometry = geometry }
+        if !taps.isEmpty { d.taps = taps.sorted() }
     }
 }
 
@@ -177,7 +223,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "OpenCLIP weights (.safetensors); default: the embedded model.")
     var weights: String?
 
-    @Option(help: "JSON for what the weights' shapes cannot tell (activation, image_size).")
+    @Option(name: .customLong("model-config"), help: "JSON for what the weights' shapes cannot tell (activation, image_size, heads); default: beside the weights.")
     var config: String?
 
     func load(_ workspace: Workspace) throws -> ExperimentModel {

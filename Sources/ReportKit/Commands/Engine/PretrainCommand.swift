@@ -68,8 +68,9 @@ struct PretrainCommand: ParsableCommand {
         settings.steps = steps; settings.batchSize = batch; settings.learningRate = learningRate; settings.warmup = warmup
         settings.denseWeight = denseWeight; settings.denseTokens = denseTokens; settings.seed = seed; settings.stopAfter = stopAfter; settings.layers = layers; settings.width = width
         settings.imageSize = imageSize
+        // Checkpoints are written as training goes, so the folder is made in place: an earlier run's is emptied first.
         let folder = try reportingErrors("report pretrain") { try OwnedFolder(out, command: "report pretrain --out") }
-        try reportingErrors("report pretrain") { try folder.createInPlace() }
+        try reportingErrors("report pretrain") { _ = try folder.removeContents(); try folder.createInPlace() }
         let directory = folder.url
         let metadata = ["origin": "report pretrain", "steps": "\(steps)", "batch": "\(batch)", "seed": "\(seed)", "dense_tokens": denseTokens.rawValue]
         let last = min(stopAfter ?? steps, steps)
