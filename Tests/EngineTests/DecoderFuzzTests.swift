@@ -11,16 +11,11 @@ import Testing
     static let images = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/images")
     static let model = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/clip/tiny_gelu_f16/model.safetensors")
 
-    /// SplitMix64: the same mutations on every run and machine.
+    /// Seeded (the engine's SplitMix64): the same mutations on every run and machine.
     struct Mutator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator: SplitMix64
+        init(state: UInt64) { generator = SplitMix64(seed: state) }
+        mutating func next() -> UInt64 { generator.next() }
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
 
         /// One to four mutations; `header` bytes at the front are hit more often, where the claims live.

@@ -52,7 +52,7 @@ import Testing
     func gradientMatchesFiniteDifferences(_ anomalous: Bool) {
         let loss = DeviationLoss(lambda: 0.7, margin: 5)
         let ref = loss.reference(seed: 3)
-        var random = SyntheticRandom(seed: 9)
+        var random = SeededRandom(seed: 9)
         let scores = (0..<50).map { _ in random.normal() * (anomalous ? 0.8 : 2) }   // anomalous: below the margin, so it pulls
         let mil = TopKMIL(fraction: 0.1)
         let (_, _, gradient) = loss.forward(patchScores: scores, anomalous: anomalous, topK: mil, reference: ref)

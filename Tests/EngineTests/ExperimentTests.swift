@@ -107,7 +107,7 @@ import Testing
     }
 
     @Test func cutPasteChangesOnlyTheMaskedRectangleAndRepeatsFromItsSeed() {
-        var random = SyntheticRandom(seed: 9)
+        var random = SeededRandom(seed: 9)
         let image = Image(width: 40, height: 30, channels: 3, pixels: (0..<3600).map { _ in random.uniform() })
         let samples = CutPaste.synthesize(image, count: 5, seed: 1)
         #expect(samples.count == 5)

@@ -33,7 +33,7 @@ import Testing
                                    .block(.vision, 1, .outProjWeight), .block(.vision, 0, .outProjBias), .block(.vision, 0, .projWeight),
                                    .block(.text, 0, .inProjBias), .block(.text, 1, .fcWeight), .block(.text, 0, .ln2Bias),
                                    .textPositional, .lnFinalWeight, .textProjection, .logitScale]
-        var random = SyntheticRandom(seed: 5)
+        var random = SeededRandom(seed: 5)
         var worst: (Float, String) = (0, "")
         // Each role over all its entries, and the value rows of the in-projections (the V-V stream's only way in).
         let checks = roles.map { ($0, 0..<trainer.parameters[$0].count) }

@@ -3,13 +3,13 @@ import Foundation
 import Testing
 
 @Suite struct PromptADLossTests {
-    static func randomRows(_ n: Int, _ e: Int, _ random: inout SyntheticRandom, unit: Bool = false) -> [[Float]] {
+    static func randomRows(_ n: Int, _ e: Int, _ random: inout SeededRandom, unit: Bool = false) -> [[Float]] {
         (0..<n).map { _ in let v = (0..<e).map { _ in random.normal() }; return unit ? Vector.normalized(v) : v }
     }
 
     @Test(arguments: [false, true])
     func gradientsMatchFiniteDifferences(_ withDeviation: Bool) {
-        var random = SyntheticRandom(seed: 4)
+        var random = SeededRandom(seed: 4)
         let E = 6
         let patches = Self.randomRows(9, E, &random, unit: true)
         let normal = Self.randomRows(1, E, &random), manual = Self.randomRows(3, E, &random), learned = Self.randomRows(2, E, &random)
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func lossIsLowWhenPatchesSitAtTheNormalPrototype() {
-        var random = SyntheticRandom(seed: 5)
+        var random = SeededRandom(seed: 5)
         let E = 8
         let normal = Self.randomRows(1, E, &random)
         let anomalies = Self.randomRows(4, E, &random)

@@ -10,7 +10,7 @@ import Testing
         let text = TextTransformer(weights)
         let E = weights.configuration.embedDimension
         // Stand-in V-V tokens of one normal shot: unit vectors around one direction.
-        var random = SyntheticRandom(seed: 2)
+        var random = SeededRandom(seed: 2)
         let direction = (0..<E).map { _ in random.normal() }
         let patches = (0..<16).map { _ in Vector.normalized(zip(direction, (0..<E).map { _ in random.normal() * 0.5 }).map { $0 + $1 }) }
         let learner = PromptLearner(className: "bottle", width: weights.configuration.text.width, seed: 111, anomalyPrompts: 2)
@@ -28,7 +28,7 @@ import Testing
         let weights = try CLIPWeights.load(path: root.appendingPathComponent("tiny_gelu_f16/model.safetensors").path)
         let text = TextTransformer(weights)
         let E = weights.configuration.embedDimension
-        var random = SyntheticRandom(seed: 4)
+        var random = SeededRandom(seed: 4)
         let patches = (0..<8).map { _ in Vector.normalized((0..<E).map { _ in random.normal() }) }
         let pooled = [Vector.normalized((0..<E).map { _ in random.normal() })]
         func trainer(_ seed: UInt64, _ name: String) -> PromptTrainer {

@@ -93,7 +93,7 @@ import Testing
         let (apart, apartTape) = try text.forwardTaped(prompts.map(\.prompt), shareRows: false)
         #expect(sharedTape.rows.count < apartTape.rows.count / 2, "\(sharedTape.rows.count) distinct rows of \(apartTape.rows.count)")
         #expect(zip(shared.flatMap { $0 }, apart.flatMap { $0 }).allSatisfy { abs($0 - $1) < 1e-5 })
-        var random = SyntheticRandom(seed: 8)
+        var random = SeededRandom(seed: 8)
         let dFeatures = shared.map { $0.map { _ in random.normal() } }
         let a = learner.gradients(prompts: prompts, positionGradients: text.backward(sharedTape, featureGradients: dFeatures))
         let b = learner.gradients(prompts: prompts, positionGradients: text.backward(apartTape, featureGradients: dFeatures))

@@ -85,7 +85,7 @@ import Testing
         #expect(bomb.status == 1 && bomb.output.contains("huge.png: image is 100000 x 100000 pixels"), "\(bomb.output)")
         let folder = try report.run(detect + ["--image", report.root.path])
         #expect(folder.status == 1 && folder.output.contains("is a folder, not an image file"), "\(folder.output)")
-        for (flag, value, message) in [("--size", "100000", "--size must be from 16 to 1024"), ("--margin", "-5", "--margin is a positive number"),
+        for (flag, value, message) in [("--size", "100000", "--eval-size must be from 16 to 1024"), ("--margin", "-5", "--margin is a positive number"),
                                        ("--margin", "nan", "--margin is a positive number"), ("--lambda", "-1", "--lambda is a non-negative")] {
             let run = try report.run(detect + ["--image", normal.path, "\(flag)=\(value)"])
             #expect(run.status == 64 && run.output.contains(message), "\(flag) \(value): \(run.output)")

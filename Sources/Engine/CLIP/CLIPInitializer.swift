@@ -4,7 +4,7 @@
 import Foundation
 
 public enum CLIPInitializer {
-    /// The project's small architecture (prototype 2 of the pretraining issue): 128 px, patch 8,
+    /// The project's small architecture (the shipped model's, Models/synthetic-clip): 128 px, patch 8,
     /// width 192, 4 layers per tower, context 16, embedding 128, GELU.
     public static func small(layers: Int = 4, width: Int = 192, embed: Int = 128, imageSize: Int = 128, patch: Int = 8,
                              contextLength: Int = 16) -> CLIPConfiguration {
@@ -19,7 +19,7 @@ public enum CLIPInitializer {
     /// width^-1/2 for attention, (2 width)^-1/2 for c_fc, width^-1/2 (2 layers)^-1/2 for projections);
     /// vision tower: its `scale * randn` embeddings and torch's layer defaults; logit scale ln(1/0.07).
     public static func tensors(_ c: CLIPConfiguration, seed: UInt64) -> [(name: String, shape: [Int], values: [Float])] {
-        var random = SyntheticRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         func normal(_ count: Int, _ std: Float) -> [Float] { (0..<count).map { _ in std * random.normal() } }
         func uniform(_ count: Int, _ bound: Float) -> [Float] { (0..<count).map { _ in bound * (2 * random.uniform() - 1) } }
         return CLIPWeights.expectedShapes(c).map { role, shape in

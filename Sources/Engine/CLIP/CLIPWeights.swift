@@ -5,7 +5,7 @@ import Foundation
 public final class CLIPWeights: @unchecked Sendable {
     public let configuration: CLIPConfiguration
     public let path: String
-    /// PromptAD's `s` (METHOD-NOTES section 4): the raw parameter, about ln 100 in trained checkpoints.
+    /// PromptAD's `s` (docs/method-notes.md section 4): the raw parameter, about ln 100 in trained checkpoints.
     public let logitScale: Float
     let tensors: [TensorRole: [Float]]
 
@@ -48,7 +48,7 @@ public final class CLIPWeights: @unchecked Sendable {
             return count
         }
 
-        // The architecture, from shapes (METHOD-NOTES section 1) and the overrides.
+        // The architecture, from shapes (docs/method-notes.md section 1) and the overrides.
         let patch = try shape(.patchEmbedding, dimensions: 4)
         guard patch.count == 4, patch[1] == 3, patch[2] == patch[3] else {
             throw EngineError.corrupt(path, "tensor visual.conv1.weight has shape \(patch), expected [width, 3, patch, patch]")

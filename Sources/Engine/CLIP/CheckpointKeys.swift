@@ -1,4 +1,4 @@
-// The one table from OpenCLIP's state-dict names to the parts of our model (METHOD-NOTES section 1).
+// The one table from OpenCLIP's state-dict names to the parts of our model (docs/method-notes.md section 1).
 // `{i}` stands for a block number. Every name a checkpoint holds must match a row or be listed as
 // ignored; every row must be present with the shape the architecture implies.
 

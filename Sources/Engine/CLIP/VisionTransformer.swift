@@ -1,5 +1,5 @@
 // OpenCLIP's VisionTransformer, with PromptAD's V-V surgery stream and ordinary-stream taps
-// (METHOD-NOTES section 2). Size letters: B images, T = 1 + P tokens, C width, E embedding.
+// (docs/method-notes.md section 2). Size letters: B images, T = 1 + P tokens, C width, E embedding.
 import Foundation
 
 public struct VisionOutput: Sendable {

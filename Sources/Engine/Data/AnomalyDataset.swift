@@ -1,5 +1,5 @@
 // One protocol over several sources: MVTec AD, VisA (raw release or MVTec-like), and a user's own
-// folder in MVTec layout (METHOD-NOTES section 8). Each class has normal training images and a
+// folder in MVTec layout (docs/method-notes.md section 8). Each class has normal training images and a
 // test set of normal and defective images with masks.
 import Foundation
 import SwiftCSV

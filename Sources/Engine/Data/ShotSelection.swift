@@ -1,5 +1,5 @@
 // Which normal training images are the k shots: drawn deterministically from a seed, or
-// PromptAD's published 1-shot choices (METHOD-NOTES section 8).
+// PromptAD's published 1-shot choices (docs/method-notes.md section 8).
 public enum ShotSelection {
     /// k images of `train` (sorted by path), shuffled by a seeded generator: the same seed, the same shots.
     public static func seeded(_ train: [AnomalySample], k: Int, seed: UInt64) throws -> [AnomalySample] {

@@ -1,4 +1,4 @@
-// Anomalous training samples made from a normal shot (METHOD-NOTES section 6, reading (b)):
+// Anomalous training samples made from a normal shot (docs/method-notes.md section 6, reading (b)):
 // CutPaste (Li et al., CVPR 2021) cuts a rectangle from the image, jitters its brightness and
 // pastes it elsewhere; the pasted rectangle is the mask. Deterministic from a seed.
 import Foundation
@@ -13,7 +13,7 @@ public enum CutPaste {
     /// `count` anomalies from `image`, each pasting a rectangle of 2-10% of the area, aspect 0.3-3.3.
     public static func synthesize(_ image: Image, count: Int, seed: UInt64) -> [Sample] {
         let source = image.rgb()
-        var random = SyntheticRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         let W = source.width, H = source.height
         return (0..<count).map { _ in
             let area = Float(W * H) * (0.02 + 0.08 * random.uniform())

@@ -1,5 +1,5 @@
 // DevNet's deviation loss with Top-K multiple-instance learning, as DevPrompt applies it to patch
-// scores (paper Eq. 5-8; METHOD-NOTES section 6). Scores are compared with a reference prior of
+// scores (paper Eq. 5-8; docs/method-notes.md section 6). Scores are compared with a reference prior of
 // N(0, 1) draws: d(p) = |s(p) - mu_R| / sigma_R; the image's deviation D is the mean of its top-k
 // patch deviations; L = lambda (1 - y) |D| + y max(0, a - D).
 import Foundation
@@ -19,7 +19,7 @@ public struct DeviationLoss: Sendable {
     /// mu_R and sigma_R of `referenceCount` N(0, 1) draws (population standard deviation, as Keras' K.std).
     /// **[choice]** DevNet draws afresh at every call; we draw from a seed, so a run repeats exactly.
     public func reference(seed: UInt64) -> (mean: Float, std: Float) {
-        var random = SyntheticRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         let draws = (0..<referenceCount).map { _ in Double(random.normal()) }
         let mean = draws.reduce(0, +) / Double(draws.count)
         let variance = draws.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(draws.count)

@@ -42,7 +42,8 @@ public struct FewShotDetector {
         func trainer(seed: UInt64) -> PromptTrainer {
             PromptTrainer(text: model.text, tokenizer: model.tokenizer,
                           learner: PromptLearner(className: c.className, width: model.configuration.text.width, seed: seed,
-                                                 anomalyPrompts: c.learnedPrompts, contextWords: words),
+                                                 anomalyPrompts: c.learnedPrompts, anomalyTokenBeforeClass: c.anomalyTokenBeforeClass,
+                                                 contextWords: words),
                           optimizer: SGD(learningRate: c.learningRate), loss: PromptADLoss(scale: scale))
         }
         // [segmentation, classification], stepped together in one batch through the text tower.
@@ -60,7 +61,7 @@ public struct FewShotDetector {
                                              : .promptad(segmentation: segmentation, classification: classification), losses)
     }
 
-    /// DevPrompt's anomalous training images (reading (b) of METHOD-NOTES section 6): `anomaliesPerShot`
+    /// DevPrompt's anomalous training images (reading (b) of docs/method-notes.md section 6): `anomaliesPerShot`
     /// CutPaste images from each shot, seeded by the configuration's seed and the shot's index, then
     /// encoded by `encode`; none for the other methods or with `anomalies: none`.
     public static func anomalies(from shots: [Image], configuration c: ExperimentConfiguration,

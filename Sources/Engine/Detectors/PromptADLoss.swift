@@ -1,4 +1,4 @@
-// PromptAD's training loss for segmentation (METHOD-NOTES section 4): L = L_v2t + L_EAM + 0.001 L_align,
+// PromptAD's training loss for segmentation (docs/method-notes.md section 4): L = L_v2t + L_EAM + 0.001 L_align,
 // with its gradient with respect to the raw text features of the normal, manual-anomaly and
 // learned-anomaly prompts (then on through TextTransformer.backward to the learnable vectors).
 // Size letters: P patches, E embedding, J manual and K learned anomaly prompts.
@@ -13,7 +13,7 @@ public struct PromptADLoss: Sendable {
 
     /// DevPrompt's addition (paper Eq. 5-8): patch scores s(p) = scale f(p).a against the anomaly
     /// prototype, deviation loss with Top-K MIL per training image, averaged over the images.
-    /// **[choice]** scaled similarities (plain cosines never reach the margin a; METHOD-NOTES section 6).
+    /// **[choice]** scaled similarities (plain cosines never reach the margin a; docs/method-notes.md section 6).
     public struct DeviationTerm: Sendable {
         public var loss: DeviationLoss
         public var topK: TopKMIL

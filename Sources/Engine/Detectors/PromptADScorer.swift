@@ -1,4 +1,4 @@
-// PromptAD's (and DevPrompt's) inference for one test image (METHOD-NOTES section 5): the text map
+// PromptAD's (and DevPrompt's) inference for one test image (docs/method-notes.md section 5): the text map
 // from the V-V patch tokens against the normal and anomaly prototypes, the visual-memory map, their
 // harmonic fusion, and the image score from the pooled embedding and the visual map.
 import Foundation

@@ -1,4 +1,4 @@
-// PromptAD's prompts (METHOD-NOTES section 3): four learnable context vectors shared by every
+// PromptAD's prompts (docs/method-notes.md section 3): four learnable context vectors shared by every
 // prompt, normal prompts "[C1..C4] {class}.", manual anomaly prompts "[C1..C4] {state}." and learned
 // anomaly prompts "[C1..C4] [A] {class}." with one learnable anomaly token each.
 import Foundation
@@ -33,7 +33,7 @@ public struct PromptLearner: Sendable {
     /// given, are the context's starting vectors instead (as many as `contextCount`, each `width` long).
     public init(className: String, width: Int, seed: UInt64, contextCount: Int = 4, anomalyPrompts: Int = 4,
                 extraStates: [String] = [], anomalyTokenBeforeClass: Bool = true, contextWords: [[Float]]? = nil) {
-        var random = SyntheticRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         context = (0..<contextCount).map { _ in (0..<width).map { _ in 0.02 * random.normal() } }
         if let contextWords {
             precondition(contextWords.count == contextCount && contextWords.allSatisfy { $0.count == width },

@@ -1,4 +1,4 @@
-// PromptAD's visual memory (METHOD-NOTES section 5; PatchCore-style nearest neighbour): the patch
+// PromptAD's visual memory (docs/method-notes.md section 5; PatchCore-style nearest neighbour): the patch
 // tokens of the normal shots at each tap; a test patch scores min over the memory of (1 - cos) / 2,
 // averaged over the taps.
 import Foundation
@@ -46,13 +46,5 @@ public struct VisualMemory: Sendable {
             total = total.map { zip($0, scores).map { $0 + $1 } } ?? scores
         }
         return total!.map { $0 / Float(taps.count) }
-    }
-}
-
-/// PromptAD's fusion of the text map T and the visual map V: 1 / (1/T + 1/V), half their harmonic mean.
-public enum HarmonicFusion {
-    public static func fuse(_ t: [Float], _ v: [Float]) -> [Float] {
-        precondition(t.count == v.count, "HarmonicFusion: maps of \(t.count) and \(v.count) values")
-        return zip(t, v).map { a, b in a > 0 && b > 0 ? 1 / (1 / a + 1 / b) : 0 }
     }
 }

@@ -19,6 +19,8 @@ public struct DetectorSettings: Codable, Hashable, Sendable {
     public var anomaliesPerShot = 4
     /// Learned anomaly prompts (PromptAD: 4).
     public var learnedPrompts = 4
+    /// **[choice]** the learned anomaly token before the class name (PromptAD's code) or after it (its paper).
+    public var anomalyTokenBeforeClass = true
     /// **[choice]** the papers do not say how the context starts; PromptAD's code draws it at random.
     public var contextInit: ContextInit = .random
     /// Taps for the visual memory (1-based blocks); nil: PromptAD's 3 and 8, scaled to shallower models.

@@ -11,7 +11,7 @@ public enum DetectionMethod: String, Codable, CaseIterable, Sendable {
     case devprompt
 }
 
-/// Where DevPrompt's anomalous training images come from (METHOD-NOTES section 6).
+/// Where DevPrompt's anomalous training images come from (docs/method-notes.md section 6).
 public enum AnomalySource: String, Codable, CaseIterable, Sendable {
     /// Reading (a): the normal shots only; Eq. 8's y = 1 term never fires.
     case none

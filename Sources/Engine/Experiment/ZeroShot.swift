@@ -1,4 +1,4 @@
-// Zero-shot scoring with prompt ensembles (WinCLIP's states and templates, METHOD-NOTES section 7):
+// Zero-shot scoring with prompt ensembles (WinCLIP's states and templates, docs/method-notes.md section 7):
 // the image score from the pooled embedding, the pixel map from the V-V patch tokens, each as the
 // similarity to the anomalous prompts minus that to the normal ones (a softmax of the two ranks alike).
 import Foundation
@@ -6,7 +6,7 @@ import Foundation
 public enum ZeroShot {
     public static let normalStates = ["{}", "flawless {}", "perfect {}", "unblemished {}", "{} without flaw", "{} without defect", "{} without damage"]
     public static let anomalousStates = ["damaged {}", "{} with flaw", "{} with defect", "{} with damage"]
-    /// **[choice]** 12 of WinCLIP's about 21 templates (METHOD-NOTES section 7), the same for every model and dataset.
+    /// **[choice]** 12 of WinCLIP's about 21 templates (docs/method-notes.md section 7), the same for every model and dataset.
     public static let templates = ["a photo of a {}.", "a cropped photo of the {}.", "a close-up photo of a {}.", "a photo of the {}.",
                                    "a bright photo of a {}.", "a dark photo of the {}.", "a blurry photo of the {}.", "a photo of one {}.",
                                    "a low resolution photo of the {}.", "a jpeg corrupted photo of a {}.", "a photo of a small {}.", "a photo of a large {}."]

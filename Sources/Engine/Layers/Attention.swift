@@ -6,7 +6,7 @@ public enum Attention {
     public enum Kind: Sendable {
         /// softmax(Q K^T / sqrt(d)) V
         case ordinary
-        /// softmax(V V^T / sqrt(d)) V: CLIP surgery's value-value attention (METHOD-NOTES section 2).
+        /// softmax(V V^T / sqrt(d)) V: CLIP surgery's value-value attention (docs/method-notes.md section 2).
         case valueValue
     }
 

@@ -20,14 +20,14 @@ public struct CaptionStream: Sendable {
     /// Kept out of the stream, for testing on unseen anomalies.
     public var reserved: Set<DefectKind>
     public var defectiveFraction: Float
-    private var random: SyntheticRandom
+    private var random: SeededRandom
 
     public static let defaultReserved: Set<DefectKind> = [.bent, .color]
 
     public init(seed: UInt64, size: Int = 128, cropSize: Int? = nil, reserved: Set<DefectKind> = CaptionStream.defaultReserved,
                 defectiveFraction: Float = 0.5) {
         self.size = size; self.cropSize = cropSize; self.reserved = reserved; self.defectiveFraction = defectiveFraction
-        random = SyntheticRandom(seed: seed ^ 0x5EED_5EED)
+        random = SeededRandom(seed: seed ^ 0x5EED_5EED)
     }
 
     static let flawless = ["a photo of a flawless {}", "a photo of a normal {}", "a close-up photo of a perfect {}", "a photo of an intact {}"]

@@ -27,9 +27,9 @@ public struct SyntheticBenchmark: Sendable {
 
     public init(seed: UInt64 = 0, size: Int = 256) { self.seed = seed; self.size = size }
 
-    func random(_ product: SyntheticProduct, _ split: UInt64, _ index: Int) -> SyntheticRandom {
+    func random(_ product: SyntheticProduct, _ split: UInt64, _ index: Int) -> SeededRandom {
         let p = UInt64(SyntheticProduct.allCases.firstIndex(of: product)!)
-        return SyntheticRandom(seed: seed &* 0x9E37_79B9 &+ p &* 1_000_003 &+ split &* 10_007 &+ UInt64(index))
+        return SeededRandom(seed: seed &* 0x9E37_79B9 &+ p &* 1_000_003 &+ split &* 10_007 &+ UInt64(index))
     }
 
     public func sample(_ product: SyntheticProduct, split: UInt64, index: Int, defect: DefectKind?) -> SyntheticSample {

@@ -12,7 +12,7 @@ public struct SyntheticVariation: Sendable {
     public var noiseSeed: UInt64
 
     /// A normal image's pose and light, drawn from the product's range of variation.
-    public static func random(for product: SyntheticProduct, _ random: inout SyntheticRandom) -> SyntheticVariation {
+    public static func random(for product: SyntheticProduct, _ random: inout SeededRandom) -> SyntheticVariation {
         let maxShift = product.maximumShift
         return SyntheticVariation(
             shift: SIMD2(random.uniform(-maxShift...maxShift), random.uniform(-maxShift...maxShift)),
@@ -32,7 +32,7 @@ public enum SyntheticRenderer {
         var pixels = [Float](repeating: 0, count: size * size * 3)
         var mask = [Float](repeating: 0, count: size * size)
         let background = product.shade(50, 50).0
-        var noise = SyntheticRandom(seed: v.noiseSeed)
+        var noise = SeededRandom(seed: v.noiseSeed)
         for y in 0..<size {
             for x in 0..<size {
                 var p = SIMD2<Float>(Float(x) + 0.5, Float(y) + 0.5)
@@ -96,7 +96,7 @@ public enum SyntheticRenderer {
     /// A defect of `kind` for this product and pose: placed on the object (at its edge for a missing
     /// piece), sized to about 0.5-5% of the image, of random strength.
     public static func placeDefect(_ kind: DefectKind, product: SyntheticProduct, size: Int, variation v: SyntheticVariation,
-                                   _ random: inout SyntheticRandom) -> DefectSpec {
+                                   _ random: inout SeededRandom) -> DefectSpec {
         let S = Float(size)
         func onObject(_ p: SIMD2<Float>) -> Bool {
             let q = p / S * 2 - 1 - v.shift

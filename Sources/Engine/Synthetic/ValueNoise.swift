@@ -36,17 +36,3 @@ public struct ValueNoise: Sendable {
         return sum / norm
     }
 }
-
-/// A seeded source of uniform and normal numbers for the generator.
-public struct SyntheticRandom: Sendable {
-    var generator: SplitMix64
-    public init(seed: UInt64) { generator = SplitMix64(seed: seed) }
-    public mutating func uniform() -> Float { Float(generator.next() >> 40) / Float(1 << 24) }
-    public mutating func uniform(_ range: ClosedRange<Float>) -> Float { range.lowerBound + (range.upperBound - range.lowerBound) * uniform() }
-    public mutating func int(_ range: Range<Int>) -> Int { range.lowerBound + Int(generator.next() % UInt64(range.count)) }
-    public mutating func normal() -> Float {
-        let u1 = max(uniform(), 1e-7), u2 = uniform()
-        return (-2 * logf(u1)).squareRoot() * cosf(2 * .pi * u2)
-    }
-    public mutating func next() -> UInt64 { generator.next() }
-}

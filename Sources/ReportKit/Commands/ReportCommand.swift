@@ -1,11 +1,14 @@
 // `report`: builds the DevPrompt report and runs its engine from the command line.
 import ArgumentParser
+import Engine
 import Foundation
 
 public struct ReportCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Build the DevPrompt report: run the chapters' Swift cells and write the HTML site.",
+        discussion: "Exit codes: 0 success; 1 a failed run, bad data or a refused write; 64 a usage error; 128 + the signal when interrupted.",
+        version: "report \(Engine.version) (engine sources \(engineSourceFingerprint))",
         subcommands: [BuildCommand.self, ListCommand.self, CleanCommand.self, EmbedCommand.self, EvalCommand.self, DetectCommand.self, PretrainCommand.self, CompareCommand.self, DataCommand.self, BenchCommand.self, RunChapterCommand.self])
 
     /// The chapters compiled into this binary; `main.swift` sets it before parsing.
@@ -16,8 +19,10 @@ public struct ReportCommand: ParsableCommand {
 
 /// Where the report lives: shared by the subcommands that read chapters or write the site.
 public struct ProjectOptions: ParsableArguments {
-    @Option(name: .long, help: "The package root holding Chapters/ (default: the current folder).")
-    var root: String = FileManager.default.currentDirectoryPath
+    @Option(name: .customLong("root"), help: "The package root holding Chapters/ (default: the current folder).")
+    var rootPath: String?
+
+    var root: String { rootPath ?? FileManager.default.currentDirectoryPath }
 
     @Option(name: .long, help: "Where the site is written (default: <root>/output).")
     var output: String?

@@ -7,7 +7,7 @@ struct DataCheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "List classes with their counts and every problem found; exits non-zero on problems.")
 
-    @Option(help: "mvtec, visa or folder.")
+    @Option(help: "mvtec, visa, folder or synthetic (a folder `report data synth` wrote).")
     var dataset: DatasetKind
 
     @Option(help: "The dataset's root folder.")

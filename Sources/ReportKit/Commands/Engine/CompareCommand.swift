@@ -2,7 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 
-/// `report compare`: a model against its controls on the synthetic benchmark (the pretraining issue's bar).
+/// `report compare`: a model against its controls on the synthetic benchmark (the bar in Models/synthetic-clip/README.md).
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",

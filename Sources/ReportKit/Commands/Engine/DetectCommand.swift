@@ -13,10 +13,10 @@ struct DetectCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
 
     @Option(name: .customLong("normal"), help: "A normal image of the part; repeatable (one is enough).")
-    var normals: [String] = []
+    var normals: [String]
 
     @Option(name: .customLong("image"), help: "An image to inspect; repeatable.")
-    var images: [String] = []
+    var images: [String]
 
     @Option(help: "Folder for <n>_<name>_overlay.png, <n>_<name>_map.npy and scores.json.")
     var out: String
@@ -26,13 +26,13 @@ struct DetectCommand: ParsableCommand {
 
     @OptionGroup var detector: DetectorOptions
 
-    @Option(help: "Side of the heatmaps in pixels.")
+    @Option(name: [.customLong("eval-size"), .customLong("size")], help: "Side of the heatmaps in pixels (as eval's --eval-size; --size is the older name).")
     var size = 256
 
     func validate() throws {
         if normals.isEmpty { throw ValidationError("give at least one --normal image") }
         if images.isEmpty { throw ValidationError("give at least one --image to inspect") }
-        if !(16...EvaluationMap.maxSize).contains(size) { throw ValidationError("--size must be from 16 to \(EvaluationMap.maxSize) pixels") }
+        if !(16...EvaluationMap.maxSize).contains(size) { throw ValidationError("--eval-size must be from 16 to \(EvaluationMap.maxSize) pixels") }
     }
 
     func run() throws {

@@ -8,8 +8,8 @@ struct EmbedCommand: ParsableCommand {
         commandName: "embed",
         abstract: "Print CLIP embeddings of images and texts as JSON (raw, not normalised).")
 
-    @Option(help: "OpenCLIP weights (.safetensors).")
-    var weights: String
+    @Option(help: "OpenCLIP weights (.safetensors); default: the embedded model.")
+    var weights: String?
 
     @Option(name: .customLong("model-config"), help: "JSON for what the shapes cannot tell (activation, image_size, heads); default: beside the weights.")
     var config: String?
@@ -41,6 +41,9 @@ struct EmbedCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors("report embed") {
+            guard let weights = weights ?? Workspace.current.embeddedModel?.path else {
+                throw EngineError.invalidInput("no embedded model found: pass --weights FILE (OpenCLIP .safetensors)")
+            }
             let model = try CLIPModel(path: weights, configPath: config)
             let taps = Set(tapBlocks ?? []).filter { $0 <= model.configuration.vision.layers }
             var imageEntries: [[String: Any]] = []

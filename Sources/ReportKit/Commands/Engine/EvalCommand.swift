@@ -7,6 +7,9 @@ extension AnomalySource: ExpressibleByArgument {}
 extension ContextInit: ExpressibleByArgument {}
 extension InputGeometry: ExpressibleByArgument {}
 
+/// `--anomaly-token before|after`: the flag's words for `DetectorSettings.anomalyTokenBeforeClass`.
+enum AnomalyTokenPosition: String, ExpressibleByArgument { case before, after }
+
 /// `report eval`: one method on one dataset's classes, with the metrics the paper reports.
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -193,6 +196,9 @@ struct DetectorOptions: ParsableArguments {
     @Option(help: "Where the learnable context starts: random (PromptAD's code) or words (\"a photo of a\", CoOp's ctx_init; default: \(defaults.contextInit.rawValue)).")
     var contextInit: ContextInit?
 
+    @Option(help: "Where the learned anomaly token stands: before the class name (PromptAD's code) or after it (PromptAD's paper; default: before).")
+    var anomalyToken: AnomalyTokenPosition?
+
     @Option(help: "Which pixels the detector, its maps and the masks cover: squash (the whole image resized to a square, as PromptAD's code) or center-crop (open_clip's transform; default: \(defaults.geometry.rawValue)).")
     var geometry: InputGeometry?
 
@@ -214,6 +220,7 @@ struct DetectorOptions: ParsableArguments {
         if let anomalies { d.anomalies = anomalies }
         if let contextInit { d.contextInit = contextInit }
         if let geometry { d.geometry = geometry }
+        if let anomalyToken { d.anomalyTokenBeforeClass = anomalyToken == .before }
         if !taps.isEmpty { d.taps = taps.sorted() }
     }
 }

@@ -1,5 +1,7 @@
-// Where the defaults live: the embedded model under Models/, the synthetic benchmark and the
-// caches under .report-cache/. One place, so the CLI, the report's cells and the tests agree.
+// Where the report's defaults live: the embedded model under Models/, the synthetic benchmark and
+// the caches under .report-cache/. One place, so the CLI, the report's cells and the tests agree;
+// the engine itself is handed paths and knows none of these folders.
+import Engine
 import Foundation
 
 public struct Workspace: Sendable {
@@ -7,25 +9,41 @@ public struct Workspace: Sendable {
 
     public init(root: URL) { self.root = root.standardizedFileURL }
 
-    /// The working folder when it is a report's root (Package.swift or Chapters/ in it), else this source tree's.
+    /// The working folder when it is a report's root (Package.swift or Chapters/ in it); else the report root
+    /// above the running executable (a built `report` sits in <root>/.build/...); else the working folder.
     public static var current: Workspace {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        if ["Package.swift", "Chapters"].contains(where: { FileManager.default.fileExists(atPath: cwd.appendingPathComponent($0).path) }) {
-            return Workspace(root: cwd)
-        }
-        return Workspace(root: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.."))
+        if isReportRoot(cwd) { return Workspace(root: cwd) }
+        return Workspace(root: executableAncestors.first(where: isReportRoot) ?? cwd)
     }
+
+    static func isReportRoot(_ url: URL) -> Bool {
+        ["Package.swift", "Chapters"].contains { FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path) }
+    }
+
+    /// The folders above the running executable, nearest first (at most six).
+    static var executableAncestors: [URL] {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+        var folders: [URL] = [], folder = exe.deletingLastPathComponent()
+        for _ in 0..<6 where folder.path != "/" { folders.append(folder); folder = folder.deletingLastPathComponent() }
+        return folders
+    }
+
+    /// Where the shipped models are looked for: `$REPORT_MODELS` (a folder holding synthetic-clip/), the root's Models/,
+    /// then the Models/ nearest above the executable (so a `report` binary copied elsewhere beside Models/ finds it).
+    public static let modelsVariable = "REPORT_MODELS"
 
     public var cache: URL { root.appendingPathComponent(".report-cache") }
     public var featureCache: FeatureCache { FeatureCache(directory: cache.appendingPathComponent("features")) }
     public var experimentStore: ExperimentStore { ExperimentStore(directory: cache.appendingPathComponent("experiments")) }
 
-    /// The model the project pretrains and ships (see Models/README.md); nil when this checkout has none.
+    /// The model the project pretrains and ships (see Models/synthetic-clip/README.md); nil when none is found.
     public static let embeddedModelName = "synthetic-clip"
     public var embeddedModel: URL? {
-        // This root's Models/, else the package's own (a report root elsewhere still finds the shipped model).
-        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..").standardizedFileURL
-        return [root, package].map { $0.appendingPathComponent("Models/\(Self.embeddedModelName)/model.safetensors") }
+        let variable = ProcessInfo.processInfo.environment[Self.modelsVariable].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        let folders = (variable.map { [$0] } ?? []) + ([root] + Self.executableAncestors).map { $0.appendingPathComponent("Models") }
+        return folders.map { $0.appendingPathComponent("\(Self.embeddedModelName)/model.safetensors") }
             .first { FileManager.default.fileExists(atPath: $0.path) }
     }
 
@@ -36,7 +54,7 @@ public struct Workspace: Sendable {
                                        name: URL(fileURLWithPath: weights).lastPathComponent, cache: featureCache)
         }
         guard let embedded = embeddedModel else {
-            throw EngineError.invalidInput("no embedded model in \(root.path)/Models/\(Self.embeddedModelName): pass --weights FILE (OpenCLIP .safetensors)")
+            throw EngineError.invalidInput("no embedded model in $\(Self.modelsVariable), \(root.path)/Models/\(Self.embeddedModelName) or a Models/ folder above the executable: pass --weights FILE (OpenCLIP .safetensors)")
         }
         return try ExperimentModel(clip: try CLIPModel(path: embedded.path, configPath: config),
                                    name: "embedded \(Self.embeddedModelName) (Models/\(Self.embeddedModelName))", cache: featureCache)
