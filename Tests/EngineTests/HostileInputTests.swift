@@ -139,6 +139,31 @@ import Testing
         #expect(report[0].problems.contains { $0.contains("row 3") && $0.contains("leads outside") }, "\(report[0].problems)")
     }
 
+    @Test func dataCheckReportsWhatEvalWouldReject() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = dir.appendingPathComponent("part")
+        for folder in ["train/good", "test/good", "test/crack", "ground_truth/crack"] {
+            try FileManager.default.createDirectory(at: base.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        let fm = FileManager.default
+        try fm.copyItem(at: Self.images.appendingPathComponent("rgb8.png"), to: base.appendingPathComponent("train/good/000.png"))
+        try fm.copyItem(at: Self.images.appendingPathComponent("cmyk.jpg"), to: base.appendingPathComponent("train/good/001.jpg"))
+        try fm.copyItem(at: Self.images.appendingPathComponent("truncated.png"), to: base.appendingPathComponent("test/good/000.png"))
+        try CraftedPNG.header(width: 100_000, height: 100_000, bitDepth: 8, colorType: 2).write(to: base.appendingPathComponent("test/good/001.png"))
+        try Data("BM".utf8).write(to: base.appendingPathComponent("test/good/002.bmp"))
+        try fm.copyItem(at: Self.images.appendingPathComponent("gray8.png"), to: base.appendingPathComponent("test/crack/000.png"))
+        try PNGCodec.write(Image(width: 10, height: 6, channels: 1), to: base.appendingPathComponent("ground_truth/crack/000_mask.png").path)
+        let problems = try DataCheck.run(try AnomalyDataset(kind: .folder, root: dir.path))[0].problems
+        let text = problems.joined(separator: "\n")
+        #expect(text.contains("test/good/000.png: corrupt PNG"), "\(text)")
+        #expect(text.contains("test/good/001.png: image is 100000 x 100000 pixels"))
+        #expect(text.contains("1 .bmp file(s) ignored"))
+        #expect(text.contains("000_mask.png: the mask of a defective image is all zero"))
+        #expect(!text.contains("001.jpg") && !text.contains("train/good/000.png"), "the CMYK JPEG and the good PNG are read")
+        #expect(problems.count == 4, "\(text)")
+    }
+
     // MARK: the write rule
 
     @Test func aFolderIsReplacedOnlyWhenThisToolMadeIt() throws {

@@ -118,6 +118,30 @@ import Testing
     }
 }
 
+extension FixtureChapterTests {
+    @Test func aFailedBuildKeepsThePreviousSiteAndLeavesItsPagesBesideIt() throws {
+        let report = try ReportRunner(binary: "ReportFixtures", chapters: Self.chapters)
+        defer { report.remove() }
+        let good = try report.run(["build", "--chapter", "01-cells"])
+        #expect(good.status == 0, "\(good.output)")
+        let before = try report.page("index.html")
+        let failed = try report.run(["build", "--chapter", "02-throws"])
+        #expect(failed.status == 1)
+        #expect(try report.page("index.html") == before, "the previous site is unchanged")
+        let kept = (try? report.page("02-throws.html")) ?? ""
+        #expect(!kept.contains("Broken: the data folder is empty"), "the failed chapter's page is not in the kept site")
+        #expect(try report.failedPage("02-throws.html").contains("Broken: the data folder is empty"))
+        // The next good build removes the failed pages.
+        #expect(try report.run(["build", "--chapter", "01-cells"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: report.root.appendingPathComponent("output.failed").path))
+    }
+
+    @Test func signalsAreNamedForWhatTheyUsuallyMean() {
+        #expect(ChapterProcess.signalDescription(SIGKILL) == "was killed (signal 9: out of memory, or killed by a user or the system)")
+        #expect(ChapterProcess.signalDescription(SIGTRAP).contains("a trap"))
+    }
+}
+
 /// A build that is killed or interrupted leaves no chapter process running, and no litter the next build keeps.
 @Suite(.serialized) struct InterruptedBuildTests {
     /// The pid of the chapter process running `chapter` for the report at `root`, waiting up to 20 s for it to start.
