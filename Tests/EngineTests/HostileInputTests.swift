@@ -246,3 +246,35 @@ import Testing
     }
 }
 
+
+/// Configurations from files are checked as flags are, and may name only what they change.
+@Suite struct ConfigurationFileTests {
+    @Test func aPartialConfigurationTakesTheDefaultsAndABadOneIsAnError() throws {
+        let partial = #"{"dataset": "synthetic", "className": "nut", "detector": {"epochs": 2, "taps": [3, 1]}}"#
+        let c = try JSONDecoder().decode(ExperimentConfiguration.self, from: Data(partial.utf8))
+        #expect(c.epochs == 2 && c.margin == DetectorSettings().margin && c.evaluationSize == 256 && c.taps == [1, 3])
+        try c.validate()
+        for bad in [#"{"taps": []}"#, #"{"margin": -5}"#, #"{"anomaliesPerShot": -1}"#, #"{"topK": 2}"#] {
+            let text = #"{"dataset": "synthetic", "className": "nut", "detector": "# + bad + "}"
+            let config = try JSONDecoder().decode(ExperimentConfiguration.self, from: Data(text.utf8))
+            #expect(throws: EngineError.self, "\(bad)") { try config.validate() }
+        }
+        var escaping = c
+        escaping.className = "../x"
+        #expect(throws: EngineError.self) { try escaping.validate() }
+    }
+
+    @Test func theModelsIdentityCoversTheArchitectureItWasLoadedWith() throws {
+        let weights = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/clip/tiny_gelu_f16/model.safetensors").path
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("identity-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let quick = dir.appendingPathComponent("quick.json")
+        try #"{"activation": "quick_gelu"}"#.write(to: quick, atomically: true, encoding: .utf8)
+        let cache = FeatureCache(directory: dir.appendingPathComponent("features"))
+        let plain = try ExperimentModel(clip: try CLIPModel(path: weights), name: "a", cache: cache)
+        let other = try ExperimentModel(clip: try CLIPModel(path: weights, configPath: quick.path), name: "b", cache: cache)
+        let newer = try ExperimentModel(clip: try CLIPModel(path: weights), name: "c", cache: cache, featureCode: "other code")
+        #expect(plain.identity != other.identity && plain.identity != newer.identity)
+    }
+}

@@ -12,7 +12,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: output) }
         let process = Process()
         process.executableURL = tool
-        process.arguments = ["--fingerprint", output.path, "\(engine.count)"] + (engine + presentation).map(\.path)
+        process.arguments = ["--fingerprint", output.path, "engineSourceFingerprint=\(engine.count)",
+                             "presentationSourceFingerprint=\(presentation.count)"] + (engine + presentation).map(\.path)
         try process.run()
         process.waitUntilExit()
         let text = try String(contentsOf: output, encoding: .utf8)

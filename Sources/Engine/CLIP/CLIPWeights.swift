@@ -144,15 +144,18 @@ public final class CLIPWeights: @unchecked Sendable {
     }
 
     static func findOverrides(weights: String, explicit: String?) throws -> CLIPConfiguration.Overrides {
-        if let explicit { return try readConfig(explicit) }
+        try overridesPath(weights: weights, explicit: explicit).map(readConfig) ?? CLIPConfiguration.Overrides()
+    }
+
+    /// The JSON that completes the weights' architecture: the one given, else `<weights>.json`, `config.json` or
+    /// `open_clip_config.json` beside them; nil when there is none.
+    public static func overridesPath(weights: String, explicit: String?) -> String? {
+        if let explicit { return explicit }
         let url = URL(fileURLWithPath: weights)
-        for candidate in [url.deletingPathExtension().appendingPathExtension("json"),
-                          url.deletingLastPathComponent().appendingPathComponent("config.json"),
-                          url.deletingLastPathComponent().appendingPathComponent("open_clip_config.json")]
-        where FileManager.default.fileExists(atPath: candidate.path) {
-            return try readConfig(candidate.path)
-        }
-        return CLIPConfiguration.Overrides()
+        return [url.deletingPathExtension().appendingPathExtension("json"),
+                url.deletingLastPathComponent().appendingPathComponent("config.json"),
+                url.deletingLastPathComponent().appendingPathComponent("open_clip_config.json")]
+            .first { FileManager.default.fileExists(atPath: $0.path) }?.path
     }
 
     /// Our small JSON, or the hub's open_clip_config.json ({"model_cfg": {"quick_gelu", "vision_cfg": {"image_size"}}}).

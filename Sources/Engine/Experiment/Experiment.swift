@@ -11,9 +11,13 @@ public struct ExperimentModel: @unchecked Sendable {
     public let identity: String
     public let cache: FeatureCache
 
-    public init(clip: CLIPModel, name: String, cache: FeatureCache) throws {
+    /// `featureCode`: a fingerprint of the code that computes frozen features; with the weights' bytes and the
+    /// architecture as loaded (activation and heads come from a JSON beside the weights), it names the features.
+    public init(clip: CLIPModel, name: String, cache: FeatureCache, featureCode: String = "") throws {
         self.clip = clip; self.name = name; self.cache = cache
-        identity = try clip.weightsIdentity(digests: cache.digests)
+        let c = clip.configuration
+        let architecture = c.summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + ",activation=\(c.activation.rawValue)"
+        identity = FileDigests.sha256(Data("weights=\(try clip.weightsIdentity(digests: cache.digests))\n\(architecture)\nfeatures=\(featureCode)".utf8))
     }
 }
 
@@ -48,6 +52,7 @@ public struct Experiment: Sendable {
     public func run(model: ExperimentModel, store: ExperimentStore? = nil, code: String = Engine.version, rerun: Bool = false)
         throws -> (result: ExperimentResult, memoised: Bool) {
         let c = configuration
+        try c.validate()
         let split = try AnomalyDataset(kind: c.dataset, root: dataRoot).load(c.className)
         let key = try key(model: model, code: code, split: split)
         if !rerun, let store, let memo = store.load(key) { return (memo, true) }

@@ -44,6 +44,15 @@ public struct ExperimentConfiguration: Codable, Hashable, Sendable {
         self.dataset = dataset; self.className = className; self.detector = detector
     }
 
+    /// Every value in its range, whether it came from a flag, a JSON file or a cell; the error names the field.
+    public func validate() throws {
+        func check(_ ok: Bool, _ what: String) throws { if !ok { throw EngineError.invalidInput("configuration: \(what)") } }
+        try ContainedPath.checkName(className, what: "class")
+        try check(shots >= 1, "shots must be at least 1")
+        try check((16...EvaluationMap.maxSize).contains(evaluationSize), "evaluationSize must be from 16 to \(EvaluationMap.maxSize) pixels")
+        try detector.validate()
+    }
+
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<DetectorSettings, T>) -> T {
         get { detector[keyPath: keyPath] }
         set { detector[keyPath: keyPath] = newValue }
@@ -65,5 +74,19 @@ public struct ExperimentConfiguration: Codable, Hashable, Sendable {
             parts.append(String(format: "lambda %g, top-K %g%%, margin %g, anomalies %@", d.lambda, d.topK * 100, d.margin, d.anomalies.rawValue))
         }
         return parts.joined(separator: ", ")
+    }
+}
+
+// Decoded field by field: a hand-written configuration may name only its dataset and class.
+extension ExperimentConfiguration {
+    enum CodingKeys: String, CodingKey { case dataset, className, shots, evaluationSize, promptADShots, detector }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(dataset: try c.decode(DatasetKind.self, forKey: .dataset), className: try c.decode(String.self, forKey: .className),
+                  detector: try c.decodeIfPresent(DetectorSettings.self, forKey: .detector) ?? DetectorSettings())
+        shots = try c.decodeIfPresent(Int.self, forKey: .shots) ?? shots
+        evaluationSize = try c.decodeIfPresent(Int.self, forKey: .evaluationSize) ?? evaluationSize
+        promptADShots = try c.decodeIfPresent(Bool.self, forKey: .promptADShots) ?? promptADShots
     }
 }

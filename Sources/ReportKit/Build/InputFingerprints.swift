@@ -57,9 +57,12 @@ struct InputFingerprints: Equatable {
         return files
     }
 
-    /// A weights file: the SHA-256 of its bytes (FileIdentity), shortened.
+    /// A weights file: the SHA-256 of its bytes (FileIdentity), and of the JSON beside it that completes its architecture.
     static func file(_ url: URL, digests: FileDigests) throws -> String {
-        do { return String(try FileIdentity.of(url.path, digests: digests).prefix(16)) }
-        catch { throw ReportError("--weights \(url.path): \(error)") }
+        do {
+            let weights = try FileIdentity.of(url.path, digests: digests)
+            let config = try CLIPWeights.overridesPath(weights: url.path, explicit: nil).map { try FileIdentity.of($0, digests: digests) } ?? "none"
+            return String(FileDigests.sha256(Data("\(weights)|\(config)".utf8)).prefix(16))
+        } catch { throw ReportError("--weights \(url.path): \(error)") }
     }
 }

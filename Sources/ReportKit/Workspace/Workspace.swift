@@ -41,8 +41,12 @@ public struct Workspace: Sendable {
     /// The model the project pretrains and ships (see Models/synthetic-clip/README.md); nil when none is found.
     public static let embeddedModelName = "synthetic-clip"
     public var embeddedModel: URL? {
-        let variable = ProcessInfo.processInfo.environment[Self.modelsVariable].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-        let folders = (variable.map { [$0] } ?? []) + ([root] + Self.executableAncestors).map { $0.appendingPathComponent("Models") }
+        // $REPORT_MODELS, when set, is the only place looked at: a wrong setting is an error, not another model.
+        if let variable = ProcessInfo.processInfo.environment[Self.modelsVariable], !variable.isEmpty {
+            let url = URL(fileURLWithPath: variable).appendingPathComponent("\(Self.embeddedModelName)/model.safetensors")
+            return FileManager.default.fileExists(atPath: url.path) ? url : nil
+        }
+        let folders = ([root] + Self.executableAncestors).map { $0.appendingPathComponent("Models") }
         return folders.map { $0.appendingPathComponent("\(Self.embeddedModelName)/model.safetensors") }
             .first { FileManager.default.fileExists(atPath: $0.path) }
     }
@@ -51,22 +55,28 @@ public struct Workspace: Sendable {
     public func model(weights: String?, config: String? = nil) throws -> ExperimentModel {
         if let weights {
             return try ExperimentModel(clip: try CLIPModel(path: weights, configPath: config),
-                                       name: URL(fileURLWithPath: weights).lastPathComponent, cache: featureCache)
+                                       name: URL(fileURLWithPath: weights).lastPathComponent, cache: featureCache, featureCode: featureSourceFingerprint)
         }
         guard let embedded = embeddedModel else {
             throw EngineError.invalidInput("no embedded model in $\(Self.modelsVariable), \(root.path)/Models/\(Self.embeddedModelName) or a Models/ folder above the executable: pass --weights FILE (OpenCLIP .safetensors)")
         }
         return try ExperimentModel(clip: try CLIPModel(path: embedded.path, configPath: config),
-                                   name: "embedded \(Self.embeddedModelName) (Models/\(Self.embeddedModelName))", cache: featureCache)
+                                   name: "embedded \(Self.embeddedModelName) (Models/\(Self.embeddedModelName))", cache: featureCache,
+                                   featureCode: featureSourceFingerprint)
     }
 
-    /// The synthetic benchmark's folder for a seed and size, generated on first use.
+    /// The synthetic benchmark's folder for a seed and size, generated on first use by this engine: a folder made
+    /// by other engine code is another folder (its name carries the engine's fingerprint), and is removed.
     public func syntheticData(seed: UInt64 = 0, size: Int = 256) throws -> String {
-        let path = cache.appendingPathComponent("synthetic/seed-\(seed)-size-\(size)").path
-        // Written beside its place and renamed in, with its marker. This folder is inside the tool's own cache,
-        // so one without the marker (left by an earlier version) is removed and made again.
+        let name = "seed-\(seed)-size-\(size)"
+        let folder = cache.appendingPathComponent("synthetic")
+        let path = folder.appendingPathComponent("\(name)-\(engineSourceFingerprint)").path
+        // Written beside its place and renamed in, with its marker. These folders are inside the tool's own cache,
+        // so one without the marker (a killed write, an earlier version) or of other code is removed.
         if !OwnedFolder.isOwned(URL(fileURLWithPath: path), by: "report data synth") {
-            try? FileManager.default.removeItem(atPath: path)
+            for old in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where old == name || old.hasPrefix(name + "-") {
+                try? FileManager.default.removeItem(at: folder.appendingPathComponent(old))
+            }
             try SyntheticBenchmark(seed: seed, size: size).write(to: path)
         }
         return path
@@ -75,15 +85,21 @@ public struct Workspace: Sendable {
 
 extension Workspace {
     /// The control for a model: the same architecture with OpenCLIP's random initialisation from `seed`,
-    /// written once under .report-cache/models (F16, as the shipped model is stored).
+    /// written once by this engine under .report-cache/models/<engine fingerprint> (F16, as the shipped model is stored).
     public func randomControl(like model: ExperimentModel, seed: UInt64 = 0) throws -> ExperimentModel {
         let c = model.clip.configuration
         let name = "random-\(c.vision.imageHeight)px-p\(c.vision.patchSize)-w\(c.vision.width)-l\(c.vision.layers)-t\(c.text.width)x\(c.text.layers)-e\(c.embedDimension)-seed\(seed)"
-        let url = cache.appendingPathComponent("models/\(name).safetensors")
+        let models = cache.appendingPathComponent("models")
+        let url = models.appendingPathComponent("\(engineSourceFingerprint)/\(name).safetensors")
         if !FileManager.default.fileExists(atPath: url.path) {
+            // Controls the engine's earlier code made are of no further use.
+            for old in (try? FileManager.default.contentsOfDirectory(atPath: models.path)) ?? [] where old != engineSourceFingerprint {
+                try? FileManager.default.removeItem(at: models.appendingPathComponent(old))
+            }
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try CLIPParameters(initialising: c, seed: seed).write(to: url, halfPrecision: true, metadata: ["origin": "random control, seed \(seed)"])
         }
-        return try ExperimentModel(clip: try CLIPModel(path: url.path), name: "random weights (\(name))", cache: featureCache)
+        return try ExperimentModel(clip: try CLIPModel(path: url.path), name: "random weights (\(name))", cache: featureCache,
+                                   featureCode: featureSourceFingerprint)
     }
 }

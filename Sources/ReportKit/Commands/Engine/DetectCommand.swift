@@ -27,7 +27,7 @@ struct DetectCommand: ParsableCommand {
     @OptionGroup var detector: DetectorOptions
 
     @Option(name: [.customLong("eval-size"), .customLong("size")], help: "Side of the heatmaps in pixels (as eval's --eval-size; --size is the older name).")
-    var size = 256
+    var size = EvalCommand.defaults.evaluationSize
 
     func validate() throws {
         if normals.isEmpty { throw ValidationError("give at least one --normal image") }

@@ -14,7 +14,7 @@ struct EmbedCommand: ParsableCommand {
     @Option(name: .customLong("model-config"), help: "JSON for what the shapes cannot tell (activation, image_size, heads); default: beside the weights.")
     var config: String?
 
-    @Option(name: .customLong("image"), help: "An image (PNG or JPEG); repeatable.")
+    @Option(name: .customLong("image"), help: "An image (PNG or JPEG); repeatable. Preprocessed as open_clip does (shorter side, centre crop), as the parity tests check.")
     var images: [String] = []
 
     @Option(name: .customLong("text"), help: "A text prompt; repeatable.")

@@ -12,6 +12,7 @@ enum AnomalyTokenPosition: String, ExpressibleByArgument { case before, after }
 
 /// `report eval`: one method on one dataset's classes, with the metrics the paper reports.
 struct EvalCommand: ParsableCommand {
+    static let defaults = ExperimentConfiguration(dataset: .synthetic, className: "defaults")
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Run PromptAD, DevPrompt or the visual-memory baseline on a dataset's classes and print the metrics.")
@@ -25,14 +26,14 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("class"), help: "A class to run; repeatable; 'all' runs every class found.")
     var classes: [String] = []
 
-    @Option(help: "Normal training images per class (default: 1; with 1, PromptAD's published pick on MVTec AD and VisA).")
+    @Option(help: "Normal training images per class (default: \(Self.defaults.shots); with 1, PromptAD's published pick on MVTec AD and VisA).")
     var shots: Int?
 
     @OptionGroup var model: ModelOptions
 
     @OptionGroup var detector: DetectorOptions
 
-    @Option(help: "Side of the evaluation maps in pixels (default: 256, as DevPrompt; PromptAD: 400).")
+    @Option(help: "Side of the evaluation maps in pixels (default: \(Self.defaults.evaluationSize), as DevPrompt; PromptAD: 400).")
     var evalSize: Int?
 
     @Option(help: "Run the configuration in this JSON file (what --print-config prints, or an experiment record with a \"configuration\"); the flags given change it.")
@@ -60,17 +61,24 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
-    /// The configuration read from --config, if any: a configuration object, or any JSON holding one under "configuration".
-    func baseConfiguration() throws -> ExperimentConfiguration? {
+    /// The configurations read from --config, if any: what --print-config prints (one object, or a list for several
+    /// classes), or any JSON holding one under "configuration" (an experiment record).
+    func baseConfigurations() throws -> [ExperimentConfiguration]? {
         guard let config else { return nil }
         guard let data = FileManager.default.contents(atPath: config) else { throw EngineError.unreadable(config, "no such file") }
         let decoder = JSONDecoder()
-        if let c = try? decoder.decode(ExperimentConfiguration.self, from: data) { return c }
         struct Holder: Decodable { var configuration: ExperimentConfiguration }
-        do { return try decoder.decode(Holder.self, from: data).configuration }
-        catch { throw EngineError.corrupt(config, "not an experiment configuration (\(error))") }
+        let json = try? JSONSerialization.jsonObject(with: data)
+        do {
+            if json is [Any] { return try decoder.decode([ExperimentConfiguration].self, from: data) }
+            if let object = json as? [String: Any], object["configuration"] != nil { return [try decoder.decode(Holder.self, from: data).configuration] }
+            return [try decoder.decode(ExperimentConfiguration.self, from: data)]
+        } catch {
+            throw EngineError.corrupt(config, "not an experiment configuration (\(error))")
+        }
     }
 
+    /// `base` (from --config) or the defaults, with the flags that were given applied, checked.
     func configuration(_ className: String, base: ExperimentConfiguration?) throws -> ExperimentConfiguration {
         guard let kind = dataset ?? base?.dataset else { throw EngineError.invalidInput("give --dataset") }
         var c = base ?? ExperimentConfiguration(dataset: kind, className: className)
@@ -78,7 +86,7 @@ struct EvalCommand: ParsableCommand {
         detector.apply(to: &c.detector)
         if let shots { c.shots = shots }
         if let evalSize { c.evaluationSize = evalSize }
-        if !(16...EvaluationMap.maxSize).contains(c.evaluationSize) { throw EngineError.invalidInput("evaluationSize must be from 16 to \(EvaluationMap.maxSize) pixels") }
+        try c.validate()
         return c
     }
 
@@ -86,16 +94,20 @@ struct EvalCommand: ParsableCommand {
         try reportingErrors("report eval") {
             TerminalProgress.install()
             let workspace = Workspace.current
-            let base = try baseConfiguration()
-            let kind = dataset ?? base!.dataset
+            let bases = try baseConfigurations()
+            guard let kind = dataset ?? bases?.first?.dataset else { throw EngineError.invalidInput("\(config ?? "--config"): holds no configuration") }
             if kind != .synthetic && dataRoot == nil { throw EngineError.invalidInput("--data-root is needed for --dataset \(kind.rawValue)") }
             let root = try dataRoot ?? workspace.syntheticData()
-            let asked = classes.isEmpty ? [base!.className] : classes
-            let names = asked.contains("all") ? try AnomalyDataset(kind: kind, root: root).classes() : asked
-            if names.isEmpty {
-                throw EngineError.invalidInput("\(root): no classes found for --class all (a class is a folder with train/good/ inside\(kind == .visa ? ", or rows of split_csv/1cls.csv" : ""))")
+            let configurations: [ExperimentConfiguration]
+            if classes.isEmpty, let bases {
+                configurations = try bases.map { try configuration($0.className, base: $0) }
+            } else {
+                let names = classes.contains("all") ? try AnomalyDataset(kind: kind, root: root).classes() : classes
+                if names.isEmpty {
+                    throw EngineError.invalidInput("\(root): no classes found for --class all (a class is a folder with train/good/ inside\(kind == .visa ? ", or rows of split_csv/1cls.csv" : ""))")
+                }
+                configurations = try names.map { try configuration($0, base: bases?.first) }
             }
-            let configurations = try names.map { try configuration($0, base: base) }
             if printConfig {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -196,7 +208,7 @@ struct DetectorOptions: ParsableArguments {
     @Option(help: "Where the learnable context starts: random (PromptAD's code) or words (\"a photo of a\", CoOp's ctx_init; default: \(defaults.contextInit.rawValue)).")
     var contextInit: ContextInit?
 
-    @Option(help: "Where the learned anomaly token stands: before the class name (PromptAD's code) or after it (PromptAD's paper; default: before).")
+    @Option(help: "Where the learned anomaly token stands: before the class name (PromptAD's code) or after it (PromptAD's paper; default: \(defaults.anomalyTokenBeforeClass ? "before" : "after")).")
     var anomalyToken: AnomalyTokenPosition?
 
     @Option(help: "Which pixels the detector, its maps and the masks cover: squash (the whole image resized to a square, as PromptAD's code) or center-crop (open_clip's transform; default: \(defaults.geometry.rawValue)).")
