@@ -52,18 +52,22 @@ let package = Package(
         // The chapter document model: front matter, Markdown blocks, Swift cells and their options.
         .target(name: "Notebook", dependencies: ["CCmarkGFM", .product(name: "Yams", package: "Yams")]),
         .target(name: "CStdio"),
-        // The report generator: cell runtime, HTML site, commands.
+        // The report generator: cell runtime, HTML site, the build/list/clean commands, the workspace.
         .target(name: "ReportKit", dependencies: [
             "Notebook", "Figures", "Engine", "CStdio",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], plugins: ["EngineFingerprint"]),
+        // The engine's commands (eval, detect, embed, data, bench, pretrain, compare), apart from the generator's.
+        .target(name: "EngineCommands", dependencies: [
+            "ReportKit", "Engine", "Figures", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // The chapters themselves: the plugin compiles each Chapters/*.md into Swift.
         .target(name: "Chapters", dependencies: ["ReportKit", "Engine", "Figures"], path: "Chapters",
                 swiftSettings: [.swiftLanguageMode(.v5)], plugins: ["ChapterCells"]),
         .executableTarget(name: "ChapterCompiler", dependencies: ["Notebook"]),
         .plugin(name: "ChapterCells", capability: .buildTool(), dependencies: ["ChapterCompiler"]),
         .plugin(name: "EngineFingerprint", capability: .buildTool(), dependencies: ["ChapterCompiler"]),
-        .executableTarget(name: "Report", dependencies: ["ReportKit", "Chapters"]),
+        .executableTarget(name: "Report", dependencies: ["ReportKit", "EngineCommands", "Chapters"]),
 
         // Crafted inputs shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

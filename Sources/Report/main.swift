@@ -1,6 +1,8 @@
-// The `report` command: the chapters compiled into this binary, handed to the command line.
+// The `report` command: the chapters compiled into this binary and the engine's commands, handed to the command line.
 import Chapters
+import EngineCommands
 import ReportKit
 
 ReportCommand.compiledChapters = compiledChapters
+ReportCommand.engineCommands = EngineCommands.all
 ReportCommand.main()

@@ -4,12 +4,19 @@ import Engine
 import Foundation
 
 public struct ReportCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "report",
-        abstract: "Build the DevPrompt report: run the chapters' Swift cells and write the HTML site.",
-        discussion: "Exit codes: 0 success; 1 a failed run, bad data or a refused write; 64 a usage error; 128 + the signal when interrupted.",
-        version: "report \(Engine.version) (engine sources \(engineSourceFingerprint))",
-        subcommands: [BuildCommand.self, ListCommand.self, CleanCommand.self, EmbedCommand.self, EvalCommand.self, DetectCommand.self, PretrainCommand.self, CompareCommand.self, DataCommand.self, BenchCommand.self, RunChapterCommand.self])
+    /// The generator's commands (build, list, clean) and whatever `main.swift` adds before parsing: the
+    /// engine's commands (eval, detect, embed, data, bench, pretrain, compare) live in their own target.
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "report",
+            abstract: "Build the DevPrompt report: run the chapters' Swift cells and write the HTML site.",
+            discussion: "Exit codes: 0 success; 1 a failed run, bad data or a refused write; 64 a usage error; 128 + the signal when interrupted.",
+            version: "report \(Engine.version) (engine sources \(engineSourceFingerprint))",
+            subcommands: [BuildCommand.self, ListCommand.self, CleanCommand.self] + engineCommands + [RunChapterCommand.self])
+    }
+
+    /// The engine's commands, handed over by the executable (EngineCommands.all).
+    nonisolated(unsafe) public static var engineCommands: [ParsableCommand.Type] = []
 
     /// The chapters compiled into this binary; `main.swift` sets it before parsing.
     nonisolated(unsafe) public static var compiledChapters: [CompiledChapter] = []
@@ -71,6 +78,6 @@ public struct InputOptions: ParsableArguments {
     }
 }
 
-func printError(_ text: String) {
+public func printError(_ text: String) {
     FileHandle.standardError.write((text + "\n").data(using: .utf8)!)
 }

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import ReportKit
 
 /// Engine progress on stderr: one rewritten line on a terminal, a line per second otherwise.
 enum TerminalProgress {

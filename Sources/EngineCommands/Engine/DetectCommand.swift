@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Figures
 import Foundation
+import ReportKit
 
 /// `report detect`: DevPrompt (or PromptAD, or the memory baseline) on a user's own parts: learn
 /// from a few normal images, then score others, writing heatmap overlays and scores.

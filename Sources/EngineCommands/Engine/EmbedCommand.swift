@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import ReportKit
 
 /// `report embed`: CLIP features of images and texts, as JSON (and NumPy files), for users and for checks.
 struct EmbedCommand: ParsableCommand {

@@ -1,3 +1,4 @@
+import ReportKit
 import ArgumentParser
 
 /// `report data`: datasets on disk.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Figures
 import Foundation
+import ReportKit
 
 struct DataSheetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

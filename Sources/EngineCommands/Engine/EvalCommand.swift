@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import ReportKit
 
 extension DetectionMethod: ExpressibleByArgument {}
 extension AnomalySource: ExpressibleByArgument {}

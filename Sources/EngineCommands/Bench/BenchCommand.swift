@@ -1,3 +1,4 @@
+import ReportKit
 import ArgumentParser
 
 /// `report bench`: speed measurements (run them on a release build: `swift run -c release report bench ...`).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import ReportKit
 
 /// `report compare`: a model against its controls on the synthetic benchmark (the bar in Models/synthetic-clip/README.md).
 struct CompareCommand: ParsableCommand {

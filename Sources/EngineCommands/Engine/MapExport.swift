@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import ReportKit
 
 /// `--save-maps`: every test image's evaluation map as float32 .npy, named by the image's path
 /// under the data root (`bottle/test/scratch/003.png` -> `bottle/test/scratch/003.npy`), and

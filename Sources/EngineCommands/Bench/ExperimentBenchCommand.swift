@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import ReportKit
 
 /// `report bench experiment`: a whole 1-shot run from a cold feature cache, phase by phase, and
 /// the same run again warm (features cached, only training and scoring left).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import ReportKit
 
 struct DataCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
