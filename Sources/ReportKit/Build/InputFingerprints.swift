@@ -14,9 +14,10 @@ struct InputFingerprints: Equatable {
     static func compute(project: Project, settings: ReportSettings) throws -> InputFingerprints {
         let workspace = Workspace(root: project.root)
         let digests = workspace.featureCache.digests
-        // The embedded model counts too: retraining it must not serve the old model's chapters.
+        // The embedded model counts too, with every file beside it (its JSON, its log, its selection record,
+        // which chapters read): retraining it or editing them must not serve the old chapters.
         let model = try settings.weights.map { try file(URL(fileURLWithPath: $0), digests: digests) }
-            ?? workspace.embeddedModel.map { "embedded-" + (try file($0, digests: digests)) } ?? "embedded-none"
+            ?? workspace.embeddedModel.map { "embedded-" + (try folder($0.deletingLastPathComponent(), digests: digests)) } ?? "embedded-none"
         return InputFingerprints(engine: engineSourceFingerprint + "+" + presentationSourceFingerprint,
                                  data: try settings.dataRoot.map { try listing(of: URL(fileURLWithPath: $0), digests: digests) } ?? "embedded",
                                  model: model)
@@ -55,6 +56,13 @@ struct InputFingerprints: Equatable {
             }
         }
         return files
+    }
+
+    /// The embedded model's folder: the digests of its files (its README aside), in name order.
+    static func folder(_ url: URL, digests: FileDigests) throws -> String {
+        let names = try FileManager.default.contentsOfDirectory(atPath: url.path).filter { $0 != "README.md" && !$0.hasPrefix(".") }.sorted()
+        let hashed = try digests.digests(of: names.map { url.appendingPathComponent($0).path })
+        return String(FileDigests.sha256(Data(zip(names, hashed).map { "\($0)=\($1)" }.joined(separator: "\n").utf8)).prefix(16))
     }
 
     /// A weights file: the SHA-256 of its bytes (FileIdentity), and of the JSON beside it that completes its architecture.
