@@ -178,11 +178,16 @@ extension FixtureChapterTests {
         return process
     }
 
+    /// A build of the chapter that never ends, once its chapter's process is running: the build and that process.
+    func hangingBuild(_ report: ReportRunner) throws -> (build: Process, child: pid_t) {
+        let build = try start(report, ["build", "--chapter", "05-hangs"])
+        return (build, try #require(Self.chapterProcess("05-hangs", root: report.root)))
+    }
+
     @Test func aKilledBuildTakesItsChapterWithItAndTheNextBuildRemovesItsFolders() throws {
         let report = try ReportRunner(binary: "ReportFixtures", chapters: FixtureChapterTests.chapters)
         defer { report.remove() }
-        let build = try start(report, ["build", "--chapter", "05-hangs"])
-        let child = try #require(Self.chapterProcess("05-hangs", root: report.root))
+        let (build, child) = try hangingBuild(report)
         kill(build.processIdentifier, SIGKILL)
         build.waitUntilExit()
         #expect(Self.gone(child, within: 2), "the chapter's process outlived the killed build")
@@ -195,8 +200,7 @@ extension FixtureChapterTests {
     @Test func anInterruptedBuildStopsItsChapterRemovesItsFoldersAndKeepsTheSite() throws {
         let report = try ReportRunner(binary: "ReportFixtures", chapters: FixtureChapterTests.chapters)
         defer { report.remove() }
-        let build = try start(report, ["build", "--chapter", "05-hangs"])
-        let child = try #require(Self.chapterProcess("05-hangs", root: report.root))
+        let (build, child) = try hangingBuild(report)
         kill(build.processIdentifier, SIGTERM)
         build.waitUntilExit()
         #expect(build.terminationStatus == 128 + SIGTERM)

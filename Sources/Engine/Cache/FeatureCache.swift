@@ -14,9 +14,10 @@ public struct FeatureCache: Sendable {
     /// The whole-file digests of the inputs these features come from, remembered beside them.
     public var digests: FileDigests { FileDigests.shared(memo: directory.appendingPathComponent("file-digests.json")) }
 
-    /// The key of a file's features: what could change them, hashed with the file's bytes.
-    public static func key(file path: String, model: String, preprocessing: String) throws -> String {
-        key(content: try ImageFile.bytes(path), model: model, preprocessing: preprocessing)
+    /// The key of a file's features: what could change them, hashed with the file's content digest
+    /// (remembered by `digests` from the file's status, so a warm run reads no image).
+    public static func key(file path: String, digests: FileDigests, model: String, preprocessing: String) throws -> String {
+        key(content: Data("sha256=\(try digests.digest(of: path))".utf8), model: model, preprocessing: preprocessing)
     }
 
     /// The key of in-memory content (a synthesised image's pixels).
@@ -109,10 +110,17 @@ extension CLIPModel {
     /// the frozen backbone never runs twice on the same image.
     public func cachedVisionFeatures(file path: String, surgery: Bool, taps: [Int], geometry: InputGeometry, cache: FeatureCache, identity: String) throws
         -> (output: VisionOutput, hit: Bool) {
-        // One read: the bytes hashed into the key are the bytes decoded, even if the file changes meanwhile.
-        let bytes = try ImageFile.bytes(path)
-        let key = FeatureCache.key(content: bytes, model: identity, preprocessing: featurePreprocessing(surgery: surgery, taps: taps, geometry: geometry))
-        return try cachedVisionFeatures(key: key, surgery: surgery, taps: taps, geometry: geometry, cache: cache) { try ImageFile.decode(bytes, path: path) }
+        // The key names the file by its content digest, remembered by the file's status: a warm run reads no image,
+        // and the memo key's digests of the same files are not computed twice.
+        let key = try FeatureCache.key(file: path, digests: cache.digests, model: identity,
+                                       preprocessing: featurePreprocessing(surgery: surgery, taps: taps, geometry: geometry))
+        let digest = try cache.digests.digest(of: path)
+        return try cachedVisionFeatures(key: key, surgery: surgery, taps: taps, geometry: geometry, cache: cache) {
+            // The bytes decoded are the bytes the key names, or the features would be stored under another file's name.
+            let bytes = try ImageFile.bytes(path)
+            guard FileDigests.sha256(bytes) == digest else { throw ImageError(path: path, reason: "changed while it was being read; run again") }
+            return try ImageFile.decode(bytes, path: path)
+        }
     }
 
     /// The vision features of an image made in memory (a synthesised anomaly), keyed by its pixels.

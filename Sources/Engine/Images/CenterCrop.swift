@@ -1,16 +1,15 @@
-// The region CLIP's preprocessing sees, at a chosen size: shorter side resized, centre square kept.
+// open_clip's region at a chosen size: shorter side resized, the centre square kept.
 import Foundation
 
 public enum CenterCrop {
-    /// RGB, `side` x `side`: shorter side scaled to `side` (bicubic), then the centre square.
-    public static func square(_ image: Image, side: Int) -> Image {
-        let rgb = image.rgb()
-        let scale = Double(side) / Double(min(rgb.width, rgb.height))
-        let w = max(side, Int((Double(rgb.width) * scale).rounded())), h = max(side, Int((Double(rgb.height) * scale).rounded()))
-        let resized = rgb.resized(width: w, height: h)
+    /// `side` x `side`, any channels: shorter side scaled to `side` with `filter`, then the centre square.
+    public static func square(_ image: Image, side: Int, filter: Resampling.Filter = .bicubic) -> Image {
+        let scale = Double(side) / Double(min(image.width, image.height))
+        let w = max(side, Int((Double(image.width) * scale).rounded())), h = max(side, Int((Double(image.height) * scale).rounded()))
+        let resized = image.resized(width: w, height: h, filter: filter)
         let x0 = (w - side) / 2, y0 = (h - side) / 2
-        var out = Image(width: side, height: side, channels: 3)
-        for y in 0..<side { for x in 0..<side { for c in 0..<3 { out[x: x, y: y, c: c] = resized[x: x0 + x, y: y0 + y, c: c] } } }
+        var out = Image(width: side, height: side, channels: image.channels)
+        for y in 0..<side { for x in 0..<side { for c in 0..<image.channels { out[x: x, y: y, c: c] = resized[x: x0 + x, y: y0 + y, c: c] } } }
         return out
     }
 }

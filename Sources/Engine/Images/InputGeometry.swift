@@ -12,26 +12,14 @@ public enum InputGeometry: String, Codable, CaseIterable, Sendable {
     public func view(_ image: Image, side: Int) -> Image {
         switch self {
         case .squash: return image.rgb().resized(width: side, height: side)
-        case .centerCrop: return CenterCrop.square(image, side: side)
+        case .centerCrop: return CenterCrop.square(image.rgb(), side: side)
         }
     }
 
     /// A ground-truth mask (non-zero = defect) at `side` x `side`, nearest-resized as PIL does, 1 or 0.
     public func mask(_ mask: Image, side: Int) -> [Float] {
         let gray = mask.firstChannel()
-        let square: Image
-        switch self {
-        case .squash:
-            square = gray.resized(width: side, height: side, filter: .nearest)
-        case .centerCrop:
-            let scale = Double(side) / Double(min(gray.width, gray.height))
-            let w = max(side, Int((Double(gray.width) * scale).rounded())), h = max(side, Int((Double(gray.height) * scale).rounded()))
-            let resized = gray.resized(width: w, height: h, filter: .nearest)
-            let x0 = (w - side) / 2, y0 = (h - side) / 2
-            var out = Image(width: side, height: side, channels: 1)
-            for y in 0..<side { for x in 0..<side { out[x: x, y: y, c: 0] = resized[x: x0 + x, y: y0 + y, c: 0] } }
-            square = out
-        }
+        let square = self == .squash ? gray.resized(width: side, height: side, filter: .nearest) : CenterCrop.square(gray, side: side, filter: .nearest)
         return square.pixels.map { $0 > 0 ? 1 : 0 }
     }
 }

@@ -44,8 +44,8 @@ public enum JPEGCodec {
                      pixels: pixels.map { Float($0) / 255 })
     }
 
-    /// PIL's CMYK to RGB: R = (255 - C)(255 - K) / 255, rounded as its MULDIV255. PIL reads every CMYK
-    /// JPEG as Adobe's inverted samples ("CMYK;I", "assume adobe conventions"); libjpeg hands them over as stored.
+    /// PIL's CMYK to RGB: R = (255 - C)(255 - K) / 255, rounded as its MULDIV255. **[choice]** every CMYK JPEG is
+    /// read as Adobe's inverted samples, as PIL assumes ("CMYK;I"); libjpeg hands them over as stored.
     static func rgb(fromCMYK samples: [UInt8]) -> [UInt8] {
         func muldiv255(_ a: Int, _ b: Int) -> Int { let t = a * b + 128; return ((t >> 8) + t) >> 8 }
         let count = samples.count / 4

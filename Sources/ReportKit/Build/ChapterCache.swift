@@ -47,30 +47,27 @@ struct ChapterCache {
         (try? String(contentsOf: entry(chapter).appendingPathComponent("key"), encoding: .utf8)) == key
     }
 
-    /// Stores a finished chapter; written beside the old entry and renamed over it, so a crash never leaves half an entry.
+    /// Stores a finished chapter by the write rule (`OwnedFolder`): written beside the old entry and renamed over it,
+    /// so a crash never leaves half an entry.
     func store(_ result: ChapterResult, key: String, from site: URL) throws {
         let fm = FileManager.default
         let entry = entry(result.chapter)
-        let fresh = directory.appendingPathComponent(".\(result.chapter).\(getpid()).new")
-        try? fm.removeItem(at: fresh)
-        try fm.createDirectory(at: fresh, withIntermediateDirectories: true)
-        var sums: [String: String] = [:]
-        for path in result.figurePaths {
-            let destination = fresh.appendingPathComponent(path)
-            try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let bytes = try Data(contentsOf: site.appendingPathComponent(path))
-            try bytes.write(to: destination)
-            sums[path] = FileDigests.sha256(bytes)
+        let command = "report build's chapter cache"
+        // An entry an earlier version wrote carries no marker; it is the cache's own, so it goes.
+        if fm.fileExists(atPath: entry.path), !OwnedFolder.isOwned(entry, by: command) { try? fm.removeItem(at: entry) }
+        try OwnedFolder(entry.path, command: command).write { fresh in
+            var sums: [String: String] = [:]
+            for path in result.figurePaths {
+                let bytes = try Data(contentsOf: site.appendingPathComponent(path))
+                try AtomicFile.write(bytes, to: fresh.appendingPathComponent(path))
+                sums[path] = FileDigests.sha256(bytes)
+            }
+            let json = try JSONEncoder().encode(result)
+            try json.write(to: fresh.appendingPathComponent("result.json"))
+            sums["result.json"] = FileDigests.sha256(json)
+            try JSONEncoder().encode(sums).write(to: fresh.appendingPathComponent("sums.json"))
+            try Data(key.utf8).write(to: fresh.appendingPathComponent("key"))
         }
-        let json = try JSONEncoder().encode(result)
-        try json.write(to: fresh.appendingPathComponent("result.json"))
-        sums["result.json"] = FileDigests.sha256(json)
-        try JSONEncoder().encode(sums).write(to: fresh.appendingPathComponent("sums.json"))
-        try key.write(to: fresh.appendingPathComponent("key"), atomically: true, encoding: .utf8)
-        let old = directory.appendingPathComponent(".\(result.chapter).\(getpid()).old")
-        if fm.fileExists(atPath: entry.path) { try fm.moveItem(at: entry, to: old) }
-        try fm.moveItem(at: fresh, to: entry)
-        try? fm.removeItem(at: old)
     }
 
     func clear() throws {

@@ -64,11 +64,9 @@ public struct InputOptions: ParsableArguments {
             throw ValidationError("--data-root \(dataRoot): no such folder")
         }
         if let weights {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: weights, isDirectory: &isDirectory), FileManager.default.isReadableFile(atPath: weights) else {
-                throw ValidationError("--weights \(weights): no such readable file")
+            do { try RegularFile.check(weights) } catch EngineError.unreadable(_, let reason) {
+                throw ValidationError("--weights \(weights): \(reason.hasPrefix("is a folder") ? "is a folder; give the .safetensors file in it" : reason)")
             }
-            if isDirectory.boolValue { throw ValidationError("--weights \(weights): is a folder; give the .safetensors file in it") }
         }
     }
 
