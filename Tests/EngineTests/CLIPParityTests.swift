@@ -116,12 +116,9 @@ extension TextTransformer {
         let t = configuration.text, C = t.width, L = tokens.count
         var x = [Float](repeating: 0, count: L * C)
         for p in 0..<L { for c in 0..<C { x[p * C + c] = tokenEmbedding[tokens[p] * C + c] + positional[p * C + c] } }
-        let workspace = BlockWorkspace(rows: L, width: C, mlpWidth: t.mlpWidth, longest: L)
-        for block in blocks {
-            x.withUnsafeMutableBufferPointer {
-                ResidualBlock.forward($0.baseAddress!, valueValue: nil, weights: block, workspace: workspace, sequences: [(0, L)],
-                                      width: C, heads: t.heads, mlpWidth: t.mlpWidth, activation: configuration.activation, causal: true)
-            }
+        let layout = TokenLayout(sequences: [(0, L)], heads: t.heads), buffers = BlockBuffers()
+        for weights in blocks {
+            x.withUnsafeMutableBufferPointer { block.forward($0.baseAddress!, weights, layout: layout, buffers: buffers) }
         }
         let end = TextTransformer.Prompt(tokens: tokens).endOfText
         var row = Array(x[(end * C)..<((end + 1) * C)])

@@ -68,8 +68,9 @@ import Testing
     @Test func valueValueRowsAreTheInferenceTowersSurgeryTokens() throws {
         let parameters = CLIPParameters(initialising: Self.configuration, seed: 3)
         let images = batch().images
-        let (rows, valueValueRows, _) = parameters.visionForward(images, valueValue: true)
-        let outputs = try VisionTransformer(parameters.weights(label: "test")).forward(images, surgery: true)
+        let vision = VisionTransformer(parameters.weights(label: "test"))
+        let (rows, valueValueRows, _) = vision.forwardTaped(images, valueValue: true)
+        let outputs = try vision.forward(images, surgery: true)
         let T = Self.configuration.vision.patches + 1, E = Self.configuration.embedDimension
         var worst: Float = 0, apart: Float = 0
         for (b, output) in outputs.enumerated() {
@@ -100,7 +101,7 @@ import Testing
         var stream = CaptionStream(seed: 9, size: 32, defectiveFraction: 0.7)
         for _ in 0..<3 {
             let batch = PretrainingBatch.make(&stream, count: 3, configuration: Self.configuration)
-            fresh.visionTape = nil; fresh.gradients = nil
+            fresh.visionTape = nil; fresh.textTape = nil; fresh.gradients = nil
             let a = reusing.step(batch, learningRate: 1e-3).loss, b = fresh.step(batch, learningRate: 1e-3).loss
             #expect(a == b)
         }

@@ -3,6 +3,7 @@
 # ViT-B-16-plus-240, in one session.
 #   scripts/bench/compare_clip.sh [PYTHON]     (PYTHON: a venv with open_clip_torch, safetensors, onnx, onnxruntime)
 # Makes the weights if needed (not committed: 830 MB), builds the release binary, runs all three ROUNDS times (2).
+# REPORT_BIN: a report binary to time instead of building this tree's (a before/after pair in one session).
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (which this workplace sets for old-library safety) are unset for
 # the benchmark commands alone, ours and the peers alike, so each runs its best kernels for this CPU.
 set -euo pipefail
@@ -10,9 +11,10 @@ cd "$(dirname "$0")/../.."
 python=${1:-/tmp/clipvenv/bin/python}
 weights=${WEIGHTS:-/tmp/vitb16plus.safetensors}
 [ -f "$weights" ] || "$python" scripts/bench/pytorch_clip.py --save "$weights"
-swift build -c release --product report >/dev/null
+report=${REPORT_BIN:-}
+if [ -z "$report" ]; then swift build -c release --product report >/dev/null; report=.build/release/report; fi
 for round in $(seq 1 "${ROUNDS:-2}"); do
-  ours=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .build/release/report bench clip --weights "$weights" --json 2>/dev/null)
+  ours=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$report" bench clip --weights "$weights" --json 2>/dev/null)
   theirs=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$python" scripts/bench/pytorch_clip.py --json 2>/dev/null)
   onnx=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$python" scripts/bench/onnx_clip.py --weights "$weights" --json 2>/dev/null)
   "$python" - "$ours" "$theirs" "$round" "$onnx" <<'PY'

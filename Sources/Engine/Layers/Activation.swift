@@ -10,4 +10,16 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     public func forwardAddingBias(_ x: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, rows: Int, cols: Int) {
         Elementwise.addBiasActivation(x, bias, rows: rows, cols: cols, quick: self == .quickGELU)
     }
+
+    /// out = act(u) over `count` values, u kept.
+    @inlinable
+    public func forward(_ out: UnsafeMutablePointer<Float>, _ u: UnsafePointer<Float>, count: Int) {
+        Elementwise.activation(out, u, count: count, quick: self == .quickGELU)
+    }
+
+    /// du = dg act'(u) over `count` values.
+    @inlinable
+    public func backward(_ du: UnsafeMutablePointer<Float>, _ dg: UnsafePointer<Float>, _ u: UnsafePointer<Float>, count: Int) {
+        Elementwise.activationBackward(du, dg, u, count: count, quick: self == .quickGELU)
+    }
 }

@@ -22,20 +22,21 @@ public enum Attention {
     }
 
     /// One head of one sequence, single-threaded: callers run (sequence, head) pairs on the cores.
+    /// `queries`: only the first that many tokens' outputs (all keys and values still count), e.g. the class token alone.
     @inlinable
     public static func head(_ h: Int, _ out: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
                             scores: UnsafeMutablePointer<Float>, tokens T: Int, width C: Int, heads H: Int,
-                            kind: Kind, causal: Bool) {
-        let d = C / H
+                            kind: Kind, causal: Bool, queries: Int? = nil) {
+        let d = C / H, Q = queries ?? T
         let scale = 1 / Float(d).squareRoot()
         let q = qkv + (kind == .ordinary ? 0 : 2 * C) + h * d
         let k = qkv + (kind == .ordinary ? C : 2 * C) + h * d
         let v = qkv + 2 * C + h * d
-        // scores (T,T) = Q (T,d) K^T (d,T) * scale, rows strided by 3C in the packed buffer
-        BLAS.sgemm(q, k, transposeB: true, scores, m: T, n: T, k: d, alpha: scale, lda: 3 * C, ldb: 3 * C, ldc: T, parallel: false)
-        Elementwise.softmaxRows(scores, rows: T, cols: T, causal: causal)
-        // out[:, h*d..<(h+1)*d] (T,d) = scores (T,T) V (T,d)
-        BLAS.sgemm(scores, v, out + h * d, m: T, n: d, k: T, ldb: 3 * C, ldc: C, parallel: false)
+        // scores (Q,T) = Q (Q,d) K^T (d,T) * scale, rows strided by 3C in the packed buffer
+        BLAS.sgemm(q, k, transposeB: true, scores, m: Q, n: T, k: d, alpha: scale, lda: 3 * C, ldb: 3 * C, ldc: T, parallel: false)
+        Elementwise.softmaxRows(scores, rows: Q, cols: T, causal: causal)
+        // out[:, h*d..<(h+1)*d] (Q,d) = scores (Q,T) V (T,d)
+        BLAS.sgemm(scores, v, out + h * d, m: Q, n: d, k: T, ldb: 3 * C, ldc: C, parallel: false)
     }
 }
 

@@ -11,13 +11,13 @@ public enum Linear {
 }
 
 extension Linear {
-    /// Backward of `forward`: dinp (R,K) += dout (R,N) W (N,K) when given; dweight (N,K) += dout^T inp;
-    /// dbias (N) += column sums of dout.
-    public static func backward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>?,
+    /// Backward of `forward`: dinp (R,K) = dout (R,N) W (N,K) when given (overwritten); dweight (N,K) += dout^T inp
+    /// and dbias (N) += column sums of dout when given (frozen weights pass nil and skip that work).
+    public static func backward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>?, dbias: UnsafeMutablePointer<Float>?,
                                 dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                 rows: Int, inFeatures: Int, outFeatures: Int) {
-        if let dinp { BLAS.sgemm(dout, weight, dinp, m: rows, n: inFeatures, k: outFeatures, beta: 1) }
-        BLAS.sgemm(dout, transposeA: true, inp, dweight, m: outFeatures, n: inFeatures, k: rows, beta: 1)
+        if let dinp { BLAS.sgemm(dout, weight, dinp, m: rows, n: inFeatures, k: outFeatures) }
+        if let dweight { BLAS.sgemm(dout, transposeA: true, inp, dweight, m: outFeatures, n: inFeatures, k: rows, beta: 1) }
         if let dbias {
             // Column sums as a product with a row of ones, so they spread over the cores like the rest.
             let ones = [Float](repeating: 1, count: rows)

@@ -27,6 +27,15 @@ public enum Elementwise {
         }
     }
 
+    /// out = act(u) over `count` values, u kept (a training forward pass keeps it for the backward pass).
+    @inlinable
+    public static func activation(_ out: UnsafeMutablePointer<Float>, _ u: UnsafePointer<Float>, count: Int, quick: Bool) {
+        Parallel.chunks(count) { range in
+            if quick { for i in range { out[i] = FastMath.quickGELU(u[i]) } }
+            else { for i in range { out[i] = FastMath.gelu(u[i]) } }
+        }
+    }
+
     /// du = dg * act'(u) over `count` values: the MLP activation's backward pass.
     @inlinable
     public static func activationBackward(_ du: UnsafeMutablePointer<Float>, _ dg: UnsafePointer<Float>, _ u: UnsafePointer<Float>,

@@ -40,12 +40,6 @@ public struct CLIPParameters: Sendable {
         set { values[role] = newValue }
     }
 
-    func block(_ tower: TensorRole.Tower, _ i: Int) -> BlockWeights { BlockWeights { values[.block(tower, i, $0)]! } }
-
-    mutating func setBlock(_ tower: TensorRole.Tower, _ i: Int, _ block: BlockWeights) {
-        for part in TensorRole.BlockTensor.allCases { values[.block(tower, i, part)] = block.tensor(part) }
-    }
-
     public var count: Int { values.values.reduce(0) { $0 + $1.count } }
 
     /// An in-memory CLIPWeights for the inference towers (the path is a label, not a file).
@@ -60,5 +54,35 @@ public struct CLIPParameters: Sendable {
         let v = configuration.vision
         try "{\"activation\": \"\(configuration.activation.rawValue)\", \"image_size\": [\(v.imageHeight), \(v.imageWidth)]}\n"
             .write(to: url.deletingPathExtension().appendingPathExtension("json"), atomically: true, encoding: .utf8)
+    }
+}
+
+extension CLIPParameters {
+    /// `body` with a pointer to one tensor's values (moved out of the table while in use, so nothing is copied).
+    mutating func withGradient(_ role: TensorRole, _ body: (UnsafeMutablePointer<Float>) -> Void) {
+        var x = values.removeValue(forKey: role)!
+        x.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+        values[role] = x
+    }
+
+    /// As `withGradient`, two tensors at once.
+    mutating func withGradients(_ a: TensorRole, _ b: TensorRole, _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+        var x = values.removeValue(forKey: a)!, y = values.removeValue(forKey: b)!
+        x.withUnsafeMutableBufferPointer { xs in y.withUnsafeMutableBufferPointer { body(xs.baseAddress!, $0.baseAddress!) } }
+        values[a] = x; values[b] = y
+    }
+
+    /// `body` with block i's gradients (moved out of the table while in use).
+    mutating func withBlockGradients(_ tower: TensorRole.Tower, _ i: Int, _ body: (inout BlockGradients?) -> Void) {
+        var block: BlockGradients? = BlockWeights { values.removeValue(forKey: .block(tower, i, $0))! }
+        body(&block)
+        for part in TensorRole.BlockTensor.allCases { values[.block(tower, i, part)] = block!.tensor(part) }
+    }
+
+    /// dinp += the gradient through a layer norm of `weight`; its weight and bias gradients added here.
+    mutating func layerNormBackward(_ dinp: inout [Float], _ dout: [Float], _ inp: [Float], _ weight: [Float],
+                                    _ weightRole: TensorRole, _ biasRole: TensorRole, rows: Int, cols: Int) {
+        withGradients(weightRole, biasRole) { LayerNorm.parameterGradients($0, $1, dout, inp, rows: rows, cols: cols) }
+        LayerNorm.backward(&dinp, dout, inp, weight, rows: rows, cols: cols)
     }
 }

@@ -47,9 +47,9 @@ public struct Pretrainer {
     public var loss = PretrainingLoss()
     /// The dense term's prompts: product k's normal prompt at 2k, its defect prompt at 2k + 1.
     let promptTokens: [[Int]]
-    /// Kept between steps: the vision tape's and the backward pass's buffers, and the gradients.
+    /// Kept between steps: the towers' tapes (their buffers are reused), and the gradients.
     var visionTape: VisionTape?
-    let scratch = BlockScratch()
+    var textTape: TextTape?
     var gradients: CLIPParameters?
 
     public init(parameters: CLIPParameters, optimizer: AdamW, tokenizer: Tokenizer = .shared) {
@@ -63,7 +63,7 @@ public struct Pretrainer {
     /// The loss on a batch and the gradient of every parameter.
     public func lossAndGradients(_ batch: PretrainingBatch) -> (result: PretrainingLoss.Result, gradients: CLIPParameters) {
         var copy = self
-        copy.visionTape = nil; copy.gradients = nil
+        copy.visionTape = nil; copy.textTape = nil; copy.gradients = nil
         return copy.lossAndGradientsReusingBuffers(batch)
     }
 
@@ -71,10 +71,15 @@ public struct Pretrainer {
         let c = parameters.configuration
         let B = batch.images.count, T = c.vision.patches + 1, E = c.embedDimension
         let valueValue = loss.denseTokens == .valueValue && loss.denseWeight != 0
-        let (rows, valueValueRows, visionTape) = parameters.visionForward(batch.images, valueValue: valueValue, reusing: self.visionTape)
+        // The inference towers over this step's weights (they share the arrays; released before the optimiser writes them).
+        let weights = parameters.weights(label: "training")
+        let vision = VisionTransformer(weights), text = TextTransformer(weights)
+        let (rows, valueValueRows, visionTape) = vision.forwardTaped(batch.images, valueValue: valueValue, tape: self.visionTape ?? VisionTape())
         let patchRows = valueValueRows ?? rows
         self.visionTape = nil
-        let (features, textTape) = parameters.textForward(batch.captions + promptTokens)
+        let textTape = self.textTape ?? TextTape()
+        self.textTape = nil
+        let features = text.run((batch.captions + promptTokens).map { TextTransformer.Prompt(tokens: $0) }, shareRows: true, tape: textTape).flatMap { $0 }
         func row(_ x: [Float], _ r: Int) -> [Float] { Array(x[(r * E)..<((r + 1) * E)]) }
         let result = loss.compute(images: (0..<B).map { row(rows, $0 * T) }, captions: (0..<B).map { row(features, $0) },
                                   labels: batch.labels, patches: (0..<B).map { b in (1..<T).map { row(patchRows, b * T + $0) } },
@@ -91,10 +96,10 @@ public struct Pretrainer {
         var gradients = self.gradients ?? parameters.zeros()
         self.gradients = nil
         gradients.clear()
-        parameters.visionBackward(dRows, valueValue: valueValue ? dPatchRows : nil, visionTape, into: &gradients, scratch: scratch)
-        parameters.textBackward(dFeatures, textTape, into: &gradients)
+        vision.backward(dRows, valueValue: valueValue ? dPatchRows : nil, visionTape, into: &gradients)
+        text.backward(textTape, dFeatures: dFeatures, into: &gradients)
         gradients[.logitScale] = [result.dLogitScale]
-        self.visionTape = visionTape
+        self.visionTape = visionTape; self.textTape = textTape
         return (result, gradients)
     }
 
