@@ -40,9 +40,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libpng reports errors by longjmp, which Swift cannot catch: a few lines of C hold the setjmp.
         .target(name: "CPNGCodec", dependencies: ["CPNG"]),
+        // The element-wise loops, compiled per instruction set and picked by the CPU at load time.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
         // The numerical engine: tensors on OpenBLAS, image codecs, CLIP, the detectors, data, metrics, caches.
-        .target(name: "Engine", dependencies: ["CBLAS", "CJPEG", "CPNGCodec", "CZlib", .product(name: "SwiftCSV", package: "SwiftCSV"),
+        .target(name: "Engine", dependencies: ["CBLAS", "CJPEG", "CPNGCodec", "CKernels", "CZlib", .product(name: "SwiftCSV", package: "SwiftCSV"),
                                              .product(name: "Crypto", package: "swift-crypto")],
                 resources: [.copy("Resources/bpe_simple_vocab_16e6.txt.gz"),
                             .copy("Resources/LICENSE-OpenAI-CLIP-MIT.txt")],

@@ -1,8 +1,8 @@
 // Bakes three fingerprints into ReportKit:
 // - engineSourceFingerprint: the code that computes results (Engine with its resources, and the C
-//   that decodes PNGs); it keys memoised experiments;
+//   that decodes PNGs and runs the element-wise kernels); it keys memoised experiments;
 // - featureSourceFingerprint: the part of it that turns an image into frozen features (CLIP, images,
-//   layers, tensors, the feature cache); it keys the feature cache, so an edit elsewhere in the engine
+//   layers, the transformer, tensors, the kernels, the feature cache); it keys the feature cache, so an edit elsewhere in the engine
 //   does not throw away hours of encoding;
 // - presentationSourceFingerprint: the code that turns a cell's results into its outputs (Figures,
 //   Notebook, ReportKit's cell runtime and workspace); it keys cached chapters with the engine's.
@@ -12,7 +12,7 @@ import PackagePlugin
 
 @main
 struct EngineFingerprint: BuildToolPlugin {
-    static let featureFolders = ["/CLIP/", "/Images/", "/Layers/", "/Tensor/", "/Cache/FeatureCache.swift", "/Resources/"]
+    static let featureFolders = ["/CLIP/", "/Images/", "/Layers/", "/Transformer/", "/Tensor/", "/Cache/FeatureCache.swift", "/Resources/"]
 
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let modules = context.package.targets.compactMap { $0 as? SourceModuleTarget }
@@ -26,8 +26,8 @@ struct EngineFingerprint: BuildToolPlugin {
                 .filter(keep)
                 .sorted { $0.path < $1.path }
         }
-        let engine = files(["Engine", "CPNGCodec"])
-        let feature = files(["Engine", "CPNGCodec"]) { url in url.pathExtension != "swift" || Self.featureFolders.contains { url.path.contains($0) } }
+        let engine = files(["Engine", "CPNGCodec", "CKernels"])
+        let feature = files(["Engine", "CPNGCodec", "CKernels"]) { url in url.pathExtension != "swift" || Self.featureFolders.contains { url.path.contains($0) } }
         let presentation = files(["Figures", "Notebook", "ReportKit"])
         let output = context.pluginWorkDirectoryURL.appendingPathComponent("EngineSourceFingerprint.swift")
         return [

@@ -25,7 +25,7 @@ p = argparse.ArgumentParser()
 p.add_argument("--model", default="ViT-B-16-plus-240")
 p.add_argument("--weights", default="/tmp/vitb16plus.safetensors")
 p.add_argument("--threads", type=int, default=os.cpu_count())
-p.add_argument("--repeats", type=int, default=3)
+p.add_argument("--repeats", type=int, default=5)
 p.add_argument("--json", action="store_true")
 args = p.parse_args()
 

@@ -20,7 +20,7 @@ p = argparse.ArgumentParser()
 p.add_argument("--model", default="ViT-B-16-plus-240")
 p.add_argument("--save", help="write the random weights here (safetensors) and exit")
 p.add_argument("--json", action="store_true")
-p.add_argument("--repeats", type=int, default=3)
+p.add_argument("--repeats", type=int, default=5)
 args = p.parse_args()
 
 torch.manual_seed(0)
