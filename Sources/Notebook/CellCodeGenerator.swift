@@ -17,6 +17,17 @@ public enum CellCodeGenerator {
             static func run(_ __cells: CellRunner) throws {
 
         """
+        // An inline value is evaluated where it stands in the reading order: after the cells above it.
+        func inlineValues(after cell: Int?) {
+            for value in chapter.inlineExpressions where value.afterCell == cell {
+                out += "        try __cells.inline(\(value.index), line: \(value.line)) {\n"
+                out += "#sourceLocation(file: \(literal(displayPath)), line: \(value.line))\n"
+                out += String(repeating: " ", count: max(0, value.column - 1)) + value.expression + "\n"   // the .md's column
+                out += "#sourceLocation()\n"
+                out += "        }\n"
+            }
+        }
+        inlineValues(after: nil)
         for cell in chapter.cells {
             let number = cell.cellNumber!
             out += "        try __cells.begin(\(number))\n"
@@ -26,6 +37,7 @@ public enum CellCodeGenerator {
             out += cell.code + "\n"
             out += "#sourceLocation()\n"
             if cell.options.error { out += "        } catch { __cells.record(error) }\n" }
+            inlineValues(after: number)
         }
         out += """
                 try __cells.finish()

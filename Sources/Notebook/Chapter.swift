@@ -14,6 +14,8 @@ public struct Chapter: Sendable {
     public var bodyLine: Int
     /// Every top-level fenced code block, in order; those with `isCell` run.
     public var codeBlocks: [CodeBlock]
+    /// The prose's `{swift} expression` code spans, in reading order.
+    public var inlineExpressions: [InlineExpression] = []
 
     public var cells: [CodeBlock] { codeBlocks.filter(\.isCell) }
     public var title: String { frontMatter.title ?? name }

@@ -29,8 +29,11 @@ public enum ChapterParser {
 
     public static func parse(source: String, name: String, path: String) throws -> Chapter {
         let (frontMatter, body, bodyLine) = try splitFrontMatter(source, path: path)
-        let blocks = try codeBlocks(in: body, lineOffset: bodyLine - 1, path: path)
-        return Chapter(name: name, path: path, frontMatter: frontMatter, body: body, bodyLine: bodyLine, codeBlocks: blocks)
+        let document = MarkdownDocument(body)
+        let blocks = try codeBlocks(in: document, lineOffset: bodyLine - 1, path: path)
+        let inline = try InlineExpression.find(in: document, lineOffset: bodyLine - 1, path: path, cells: blocks.filter(\.isCell))
+        return Chapter(name: name, path: path, frontMatter: frontMatter, body: body, bodyLine: bodyLine, codeBlocks: blocks,
+                       inlineExpressions: inline)
     }
 
     /// A `---` line first, YAML up to the next `---` line.
@@ -71,8 +74,7 @@ public enum ChapterParser {
         return (front, body, end + 2)
     }
 
-    static func codeBlocks(in body: String, lineOffset: Int, path: String) throws -> [CodeBlock] {
-        let document = MarkdownDocument(body)
+    static func codeBlocks(in document: MarkdownDocument, lineOffset: Int, path: String) throws -> [CodeBlock] {
         var blocks: [CodeBlock] = []
         var cellCount = 0
         for node in document.topLevelNodes() where cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK {

@@ -2,7 +2,7 @@ import Foundation
 import Notebook
 import Testing
 
-/// A type error in a cell is reported by the Swift compiler at the chapter's own line.
+/// A type error in a cell or an inline value is reported by the Swift compiler at the chapter's own line.
 @Suite struct CompileErrorTests {
     @Test func aCompileErrorPointsAtTheMarkdownLine() throws {
         let markdown = """
@@ -17,6 +17,8 @@ import Testing
         let fine = 1
         let broken: Int = "not a number"
         ```
+
+        The value is `{swift} notDefined + 1` here.
         """
         let chapter = try ChapterParser.parse(source: markdown, name: "99-broken", path: "Chapters/99-broken.md")
         // The generated code alone, against the two runtime types it names (the real ones live in ReportKit).
@@ -25,6 +27,7 @@ import Testing
             func begin(_ n: Int) throws {}
             func finish() throws {}
             func record(_ error: Error) {}
+            func inline(_ index: Int, line: Int, _ value: () throws -> Any) throws {}
         }
         public struct CompiledChapter {
             init(name: String, fingerprint: String, cellCount: Int, run: @escaping (CellRunner) throws -> Void) {}
@@ -50,5 +53,7 @@ import Testing
         #expect(process.terminationStatus != 0)
         // Line 10 of the chapter, column 19: where the string literal stands in the .md file.
         #expect(output.contains("Chapters/99-broken.md:10:19: error: cannot convert value of type 'String' to specified type 'Int'"), "\(output)")
+        // An inline value's error at its line and column in the prose.
+        #expect(output.contains("Chapters/99-broken.md:13:23: error: cannot find 'notDefined' in scope"), "\(output)")
     }
 }

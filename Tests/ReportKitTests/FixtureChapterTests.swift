@@ -56,6 +56,11 @@ import Testing
         #expect(page.contains(#"<span class="math inline">d(p) = |s_a(p) - \mu| / \sigma</span>"#))
         #expect(page.contains(#"<div class="math display">L_{dev} = \lambda (1 - y)\,|D| + y \max(0, a - D)</div>"#))
         #expect(page.contains("Prices like $5 and $10 stay text."))
+        // Inline values: each the value after the cells above it, numbers as a table shows them, text escaped.
+        #expect(page.contains(#"After two cells the total is <span class="inline-value" title="{swift} total">41</span>, a third of it <span class="inline-value" title="{swift} Double(total) / 3">13.67</span>"#), "\(page)")
+        #expect(page.contains(#">&lt;b&gt;1</span> is escaped"#))
+        #expect(page.contains(#"Before any cell, two and two make <span class="inline-value" title="{swift} 2 + 2">4</span>"#))
+        #expect(page.contains(#"<li><span class="inline-value" title="{swift} total * 2">82</span> shots"#))
         // Cross-references, and none inside code.
         #expect(page.contains(#"See <a class="xref" href="index.html#fig-sweep">Figure 1</a> and <a class="xref" href="index.html#tab-scores">Table 1</a>"#))
         #expect(page.contains("<code>@fig-sweep</code>"))

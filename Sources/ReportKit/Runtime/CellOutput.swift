@@ -29,4 +29,6 @@ public struct ChapterResult: Codable, Sendable, Equatable {
     public var completed: Bool
     /// Set by the builder when the process crashed: how it ended and what it printed last.
     public var crash: String?
+    /// The prose's inline values by position, as they read (absent: not reached).
+    public var inlineValues: [Int: String]? = nil
 }

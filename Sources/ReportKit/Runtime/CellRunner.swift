@@ -19,6 +19,7 @@ public final class CellRunner: @unchecked Sendable {
     let progress: FileHandle?
 
     private var results: [CellResult] = []
+    private var inlineValues: [Int: String] = [:]
     private var currentNumber: Int?
     private var currentOutputs: [CellOutput] = []
     private var currentFailed = false
@@ -64,6 +65,15 @@ public final class CellRunner: @unchecked Sendable {
         dup2(fd, STDOUT_FILENO)
         dup2(fd, STDERR_FILENO)
         close(fd)
+    }
+
+    /// Inline value `index` (at `line` of the chapter): its expression's value after the cells before it.
+    public func inline(_ index: Int, line: Int, _ value: () throws -> Any) throws {
+        do {
+            inlineValues[index] = InlineText.of(try value())
+        } catch {
+            throw RuntimeError("the inline value at line \(line) threw \(CellRunner.describe(error))")
+        }
     }
 
     /// An error caught in a cell marked `error: true`.
@@ -127,7 +137,8 @@ public final class CellRunner: @unchecked Sendable {
         for n in 1...max(cellCount, 1) where n <= cellCount && !done.contains(n) {
             cells.append(CellResult(number: n, status: .notRun, outputs: [], seconds: 0))
         }
-        let result = ChapterResult(chapter: chapter, cells: cells.sorted { $0.number < $1.number }, completed: completed, crash: nil)
+        let result = ChapterResult(chapter: chapter, cells: cells.sorted { $0.number < $1.number }, completed: completed, crash: nil,
+                                   inlineValues: inlineValues)
         try AtomicFile.write(JSONEncoder().encode(result), to: resultURL)
     }
 

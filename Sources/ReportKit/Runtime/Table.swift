@@ -9,7 +9,10 @@ public struct Table: Codable, Sendable, Equatable {
         /// Takes part in "best per row" and the mean row.
         public var numeric: Bool
 
-        public init(_ title: String, format: String = "%.2f", numeric: Bool = true) {
+        /// Numbers without a format of their own (a column's default, an inline value's).
+        public static let defaultFormat = "%.2f"
+
+        public init(_ title: String, format: String = defaultFormat, numeric: Bool = true) {
             self.title = title; self.format = format; self.numeric = numeric
         }
 

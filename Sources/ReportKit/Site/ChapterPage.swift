@@ -20,8 +20,11 @@ struct ChapterPage {
         let math = MathExtractor(chapter.body)
         let document = MarkdownDocument(math.markdown)
         let cellBlocks = chapter.codeBlocks.filter(\.isCell)
-        var html = document.html(replacingCodeBlocks: Set(cellBlocks.map(\.blockIndex)))
+        var html = document.html(replacingCodeBlocks: Set(cellBlocks.map(\.blockIndex)), inlineValues: true)
         html = math.restore(in: html, escape: HTML.escape)
+        for value in chapter.inlineExpressions {
+            html = html.replacingOccurrences(of: MarkdownDocument.inlinePlaceholder(value.index), with: inlineHTML(value))
+        }
         if result == nil {
             html = "<div class=\"cell-note\">This chapter was not built: run <code>report build</code> without --chapter.</div>\n" + html
         }
@@ -32,6 +35,15 @@ struct ChapterPage {
             html = html.replacingOccurrences(of: MarkdownDocument.placeholder(block.blockIndex), with: cellHTML(block))
         }
         return html
+    }
+
+    /// An inline value as it reads, its expression on hover; a value the build did not reach says so.
+    func inlineHTML(_ value: InlineExpression) -> String {
+        let source = HTML.escape("\(InlineExpression.marker) \(value.expression)")
+        guard let text = result?.inlineValues?[value.index] else {
+            return "<span class=\"inline-value missing\" title=\"not computed in this build: \(source)\">?</span>"
+        }
+        return "<span class=\"inline-value\" title=\"\(source)\">\(HTML.escape(text))</span>"
     }
 
     func cellHTML(_ block: CodeBlock) -> String {

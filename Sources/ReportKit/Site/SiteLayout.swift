@@ -106,6 +106,8 @@ enum SiteLayout {
     .cell-note { color: var(--muted); font-style: italic; font-size: 14px; }
     .math.display { margin: 1rem 0; overflow-x: auto; }
     .xref-missing { color: var(--error); font-weight: bold; }
+    .inline-value { border-bottom: 1px dotted var(--muted); }
+    .inline-value.missing { color: var(--error); font-weight: bold; }
     nav.contents { border: 1px solid var(--rule); padding: .4rem 1.2rem; margin-bottom: 1.5rem; background: #fcfcfc; }
     nav.contents h2 { font-size: 1.1rem; margin: .5rem 0; }
     nav.contents .summary { color: var(--muted); }
