@@ -20,6 +20,9 @@ public struct Chapter: Sendable {
     public var cells: [CodeBlock] { codeBlocks.filter(\.isCell) }
     public var title: String { frontMatter.title ?? name }
 
+    /// How `cell` shows its code: its own option, the chapter's, or folded.
+    public func echo(of cell: CodeBlock) -> Echo { cell.options.echo ?? frontMatter.echo ?? .fold }
+
     /// The chapter's name as a Swift identifier, for the generated code.
     public var identifier: String {
         let mapped = name.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
@@ -32,9 +35,18 @@ public struct FrontMatter: Sendable, Equatable {
     public var summary: String?
     /// Seconds the chapter may run before the build stops it (`report build --timeout` when absent).
     public var timeout: Double?
-    public init(title: String? = nil, summary: String? = nil, timeout: Double? = nil) {
-        self.title = title; self.summary = summary; self.timeout = timeout
+    /// How the chapter's cells show their code unless a cell says otherwise (folded when absent).
+    public var echo: Echo?
+    public init(title: String? = nil, summary: String? = nil, timeout: Double? = nil, echo: Echo? = nil) {
+        self.title = title; self.summary = summary; self.timeout = timeout; self.echo = echo
     }
+}
+
+/// A cell's code in the page: folded under its summary line (the default, so code does not drown the
+/// prose), shown open, or left out (`false`).
+public enum Echo: String, Sendable, Equatable, CaseIterable {
+    case fold, show
+    case hide = "false"
 }
 
 /// A fenced code block. A `swift` block without `norun` is a cell: it is compiled and run.
@@ -64,8 +76,8 @@ public struct CellOptions: Sendable, Equatable {
 
     public var label: String? { values["label"] }
     public var caption: String? { values["caption"] }
-    /// Show the code in the page (default true).
-    public var echo: Bool { values["echo"].map { $0 != "false" } ?? true }
+    /// How the page shows the cell's code, when the cell says (else the chapter's front matter, else folded).
+    public var echo: Echo? { values["echo"].flatMap(Echo.init(rawValue:)) }
     /// The cell may throw: its error is shown and the build still succeeds (default false).
     public var error: Bool { values["error"] == "true" }
 

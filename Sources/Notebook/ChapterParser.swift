@@ -58,9 +58,18 @@ public enum ChapterParser {
         } catch {
             throw ChapterError(path: path, line: 2, reason: "front matter is not valid YAML: \(error)")
         }
-        let known: Set<String> = ["title", "summary", "timeout"]
+        let known: Set<String> = ["title", "summary", "timeout", "echo"]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw ChapterError(path: path, line: 2, reason: "unknown front-matter key '\(unknown)' (known: summary, timeout, title)")
+            throw ChapterError(path: path, line: 2, reason: "unknown front-matter key '\(unknown)' (known: echo, summary, timeout, title)")
+        }
+        var echo: Echo?
+        if let value = fields["echo"] {
+            // YAML reads a bare `false` as a boolean.
+            let text = (value as? Bool).map { $0 ? "show" : "false" } ?? "\(value)"
+            guard let parsed = Echo(rawValue: text) else {
+                throw ChapterError(path: path, line: 2, reason: "echo must be fold, show or false, not '\(text)'")
+            }
+            echo = parsed
         }
         var timeout: Double?
         if let value = fields["timeout"] {
@@ -69,7 +78,7 @@ public enum ChapterParser {
             }
             timeout = seconds
         }
-        let front = FrontMatter(title: fields["title"].map { "\($0)" }, summary: fields["summary"].map { "\($0)" }, timeout: timeout)
+        let front = FrontMatter(title: fields["title"].map { "\($0)" }, summary: fields["summary"].map { "\($0)" }, timeout: timeout, echo: echo)
         let body = lines[(end + 1)...].joined(separator: "\n")
         return (front, body, end + 2)
     }
@@ -98,6 +107,9 @@ public enum ChapterParser {
                 let key = line[..<colon].trimmingCharacters(in: .whitespaces)
                 var value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                 if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+                if key == "echo", Echo(rawValue: value) == nil {
+                    throw ChapterError(path: path, line: fenceLine + 1 + optionLines, reason: "echo must be fold, show or false, not '\(value)'")
+                }
                 options.values[key] = value
                 optionLines += 1
             }

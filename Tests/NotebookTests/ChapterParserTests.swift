@@ -61,7 +61,7 @@ import Testing
         // The fence is on line 12 of the file; two option lines; code starts on line 15.
         #expect(cells[0].fenceLine == 12)
         #expect(cells[0].codeLine == 15)
-        #expect(cells[1].cellNumber == 2 && cells[1].options.error && !cells[1].options.echo)
+        #expect(cells[1].cellNumber == 2 && cells[1].options.error && cells[1].options.echo == .hide)
         #expect(chapter.codeBlocks[1].info == "swift norun" && !chapter.codeBlocks[1].isCell)
         #expect(chapter.codeBlocks[2].language == "bash")
     }
@@ -88,6 +88,32 @@ import Testing
         #expect(throws: ChapterError(path: "x.md", line: 2, reason: "cell option must read '//| key: value'")) {
             try ChapterParser.parse(source: "```swift\n//| echo false\n```\n", name: "x", path: "x.md")
         }
+        #expect(throws: ChapterError(path: "x.md", line: 2, reason: "echo must be fold, show or false, not 'hidden'")) {
+            try ChapterParser.parse(source: "```swift\n//| echo: hidden\n```\n", name: "x", path: "x.md")
+        }
+        #expect(throws: ChapterError(path: "x.md", line: 2, reason: "echo must be fold, show or false, not 'open'")) {
+            try ChapterParser.parse(source: "---\necho: open\n---\n", name: "x", path: "x.md")
+        }
+        #expect(throws: ChapterError(path: "x.md", line: 1, reason: "inline value `{swift}` needs an expression after it")) {
+            try ChapterParser.parse(source: "A value: `{swift}`.\n", name: "x", path: "x.md")
+        }
+    }
+
+    @Test func echoIsTheCellsOrTheChaptersOrFolded() throws {
+        let chapter = try ChapterParser.parse(source: "---\necho: false\n---\n```swift\nlet a = 1\n```\n\n```swift\n//| echo: show\nlet b = 2\n```\n",
+                                              name: "x", path: "x.md")
+        #expect(chapter.echo(of: chapter.cells[0]) == .hide && chapter.echo(of: chapter.cells[1]) == .show)
+        let plain = try ChapterParser.parse(source: "```swift\nlet a = 1\n```\n", name: "x", path: "x.md")
+        #expect(plain.echo(of: plain.cells[0]) == .fold)
+    }
+
+    @Test func inlineValuesAreFoundInReadingOrderWithTheCellBeforeThem() throws {
+        let source = "Before: `{swift} 1`.\n\n```swift\nlet a = 2\n```\n\n- in a list `{swift} a * 2`\n- plain `code` and `{swift}a`\n"
+        let chapter = try ChapterParser.parse(source: source, name: "x", path: "x.md")
+        #expect(chapter.inlineExpressions.map(\.expression) == ["1", "a * 2", "a"])
+        #expect(chapter.inlineExpressions.map(\.afterCell) == [nil, 1, 1])
+        #expect(chapter.inlineExpressions.map(\.line) == [1, 7, 8])
+        #expect(chapter.inlineExpressions.map(\.index) == [0, 1, 2])
     }
 
     @Test func generatedSourcePointsCompileErrorsAtTheChapterLines() throws {

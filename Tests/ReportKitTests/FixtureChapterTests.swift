@@ -56,6 +56,9 @@ import Testing
         #expect(page.contains(#"<span class="math inline">d(p) = |s_a(p) - \mu| / \sigma</span>"#))
         #expect(page.contains(#"<div class="math display">L_{dev} = \lambda (1 - y)\,|D| + y \max(0, a - D)</div>"#))
         #expect(page.contains("Prices like $5 and $10 stay text."))
+        // Code folded by default, open where a cell asks; the summary says how long it is.
+        #expect(page.contains(#"<details class="cell-code"><summary>Cell 1 · 3 lines of Swift"#), "\(page)")
+        #expect(page.contains(#"<details class="cell-code" open><summary>Cell 2 · 4 lines of Swift"#))
         // Inline values: each the value after the cells above it, numbers as a table shows them, text escaped.
         #expect(page.contains(#"After two cells the total is <span class="inline-value" title="{swift} total">41</span>, a third of it <span class="inline-value" title="{swift} Double(total) / 3">13.67</span>"#), "\(page)")
         #expect(page.contains(#">&lt;b&gt;1</span> is escaped"#))

@@ -50,9 +50,11 @@ struct ChapterPage {
         let number = block.cellNumber!
         let cell = result?.cells.first { $0.number == number }
         var out = "<div class=\"cell\" id=\"\(chapter.name)-cell-\(number)\">\n"
-        if block.options.echo {
+        let echo = chapter.echo(of: block)
+        if echo != .hide {
             let timing = cell.map { String(format: " · %.2f s", $0.seconds) } ?? ""
-            out += "<details class=\"cell-code\" open><summary>Cell \(number)\(timing)</summary>"
+            let lines = block.code.split(separator: "\n", omittingEmptySubsequences: false).count
+            out += "<details class=\"cell-code\"\(echo == .show ? " open" : "")><summary>Cell \(number) · \(lines) line\(lines == 1 ? "" : "s") of Swift\(timing)</summary>"
             out += "<pre><code class=\"language-swift\">\(HTML.escape(block.code))</code></pre></details>\n"
         }
         guard let cell else { return out + "</div>\n" }

@@ -100,7 +100,7 @@ enum SiteLayout {
     .figure-number, .table-number { font-weight: bold; }
     .cell { margin: 1rem 0; }
     .cell-code summary { cursor: pointer; color: var(--muted); font-size: 13px; }
-    .cell-output { background: #fff; border-left: 3px solid var(--rule); }
+    .cell-output { background: #fff; border-left: 3px solid var(--rule); white-space: pre-wrap; overflow-wrap: anywhere; }
     .cell-error, .chapter-crash { border: 2px solid var(--error); padding: .5rem .8rem; margin: .6rem 0; background: #fff5f5; }
     .cell-error strong, .chapter-crash strong { color: var(--error); }
     .cell-note { color: var(--muted); font-style: italic; font-size: 14px; }
