@@ -79,6 +79,22 @@ import Testing
         #expect(width == 420 && height == 324, "HeatmapPlate of one 120-pt panel at 2 px/pt: \(width)x\(height)")
     }
 
+    @Test func eachKeyKeepsItsEntryAndChaptersThatReadNoInputsIgnoreThem() throws {
+        let report = try ReportRunner(binary: "ReportFixtures", chapters: Self.chapters)
+        defer { report.remove() }
+        let good = report.root.appendingPathComponent("mydata/widget/train/good")
+        try FileManager.default.createDirectory(at: good, withIntermediateDirectories: true)
+        try Data([1, 2, 3]).write(to: good.appendingPathComponent("a.png"))
+        _ = try report.run(["build"])
+        let other = try report.run(["build", "--data-root", report.root.appendingPathComponent("mydata").path])
+        #expect(other.output.contains("[1/5] 01-cells.md: unchanged, cached results"), "a chapter that reads no inputs: \(other.output)")
+        #expect(other.output.contains("[4/5] 04-after.md: running"), "a chapter that reads them runs on the new data")
+        #expect(try report.failedPage("04-after.html").contains("data: given"))
+        let back = try report.run(["build"])
+        #expect(back.output.contains("[4/5] 04-after.md: unchanged, cached results"), "the default build's entry was kept: \(back.output)")
+        #expect(try report.failedPage("04-after.html").contains("data: embedded"))
+    }
+
     @Test func unchangedChaptersAreCachedAndEditsRerunOnlyTheirChapter() throws {
         let report = try ReportRunner(binary: "ReportFixtures", chapters: Self.chapters)
         defer { report.remove() }
@@ -92,14 +108,17 @@ import Testing
                 "cached figures are copied into the new site")
 
         // A damaged cache entry is never served: it is removed, said so, and the chapter runs again.
-        let cached = report.root.appendingPathComponent(".report-cache/chapters/01-cells/figures/01-cells-4-1.svg")
+        let entries = try FileManager.default.contentsOfDirectory(atPath: report.root.appendingPathComponent(".report-cache/chapters/01-cells").path)
+        #expect(entries.count == 1 && entries[0].hasSuffix("-none"), "a chapter that reads no inputs is cached apart from them: \(entries)")
+        let entry = report.root.appendingPathComponent(".report-cache/chapters/01-cells/\(entries[0])")
+        let cached = entry.appendingPathComponent("figures/01-cells-4-1.svg")
         var svg = try Data(contentsOf: cached)
         svg[svg.count / 2] ^= 0x20
         try svg.write(to: cached)
         let damaged = try report.run(["build"])
         #expect(damaged.output.contains("[1/5] 01-cells.md: cached results damaged (figures/01-cells-4-1.svg): removed, the chapter runs again"), "\(damaged.output)")
         #expect(damaged.output.contains("[1/5] 01-cells.md: running"))
-        let record = report.root.appendingPathComponent(".report-cache/chapters/01-cells/result.json")
+        let record = entry.appendingPathComponent("result.json")
         try String(contentsOf: record, encoding: .utf8).replacingOccurrences(of: "total: 41", with: "total: 42").write(to: record, atomically: true, encoding: .utf8)
         let edited = try report.run(["build"])
         #expect(edited.output.contains("01-cells.md: cached results damaged (result.json)"), "\(edited.output)")
@@ -117,11 +136,12 @@ import Testing
         #expect(rerun.output.contains("[2/5] 02-throws.md: not selected and not cached"))
         #expect(try report.failedPage("02-throws.html").contains("This chapter was not built"))
 
-        // Different inputs are different results: a --data-root makes the cache stale.
+        // Different inputs are different results for a chapter that reads them: a --data-root reruns it, not the others.
         let data = report.root.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data.appendingPathComponent("part/train/good"), withIntermediateDirectories: true)
         let withData = try report.run(["build", "--data-root", data.path])
-        #expect(withData.output.contains("[1/5] 01-cells.md: running"))
+        #expect(withData.output.contains("[4/5] 04-after.md: running"))
+        #expect(withData.output.contains("[1/5] 01-cells.md: unchanged, cached results"))
         #expect(try report.failedPage("index.html").contains("data \(data.path)"))
     }
 }

@@ -1,5 +1,5 @@
-// Keeps each chapter's last results (and its figures), keyed by everything they depend on,
-// so an unchanged chapter is not run again. Every file of an entry is checksummed: a damaged entry is
+// Keeps each chapter's results (and its figures), one entry per key, keyed by everything they depend on,
+// so an unchanged chapter is not run again, and switching --data-root or --weights back reruns nothing. Every file of an entry is checksummed: a damaged entry is
 // never served.
 import Engine
 import Foundation
@@ -7,23 +7,46 @@ import Notebook
 
 struct ChapterCache {
     var directory: URL
+    /// Entries kept per chapter (one per set of inputs it ran on): switching between builds costs nothing.
+    static let entriesPerChapter = 8
 
     init(project: Project) {
         directory = project.root.appendingPathComponent(".report-cache/chapters")
     }
 
-    /// Cells and their options, plus the engine, data and model fingerprints.
-    static func key(chapter: Chapter, inputs: InputFingerprints) -> String {
-        Fingerprint.fnv1a("cells=\(Fingerprint.cells(of: chapter));inputs=\(inputs.combined)")
+    /// A chapter's cache identity: its code (cells, options, inline values, the engine and presentation sources)
+    /// and the data and model it ran on, which count only for a chapter that read them.
+    struct Key: Equatable {
+        var code: String
+        var inputs: String
+        /// The entry for a run that read the data or the model, and for one that read neither.
+        var withInputs: String { "\(code)-\(inputs)" }
+        var withoutInputs: String { "\(code)-none" }
+        func entry(for result: ChapterResult) -> String { result.readsInputs == false ? withoutInputs : withInputs }
     }
 
-    private func entry(_ chapter: String) -> URL { directory.appendingPathComponent(chapter) }
+    static func key(chapter: Chapter, inputs: InputFingerprints) -> Key {
+        Key(code: Fingerprint.fnv1a("cells=\(Fingerprint.cells(of: chapter));engine=\(inputs.engine)"),
+            inputs: Fingerprint.fnv1a("data=\(inputs.data);model=\(inputs.model)"))
+    }
 
-    /// The cached result if its key matches and every file of the entry has the checksum stored with it,
+    private func folder(_ chapter: String) -> URL { directory.appendingPathComponent(chapter) }
+    private func entry(_ chapter: String, _ name: String) -> URL { folder(chapter).appendingPathComponent(name) }
+
+    /// The cached result for this key if one exists and every file of it has the checksum stored with it,
     /// with its figures copied into the site being built. A damaged entry is removed and `log` says so.
-    func load(chapter: String, key: String, into site: URL, log: (String) -> Void = { _ in }) -> ChapterResult? {
-        let entry = entry(chapter)
-        guard let stored = try? String(contentsOf: entry.appendingPathComponent("key"), encoding: .utf8), stored == key else { return nil }
+    func load(chapter: String, key: Key, into site: URL, log: (String) -> Void = { _ in }) -> ChapterResult? {
+        for name in [key.withInputs, key.withoutInputs] where fresh(entry(chapter, name), key: name) {
+            return load(entry(chapter, name), into: site, log: log)
+        }
+        return nil
+    }
+
+    private func fresh(_ entry: URL, key: String) -> Bool {
+        (try? String(contentsOf: entry.appendingPathComponent("key"), encoding: .utf8)) == key
+    }
+
+    private func load(_ entry: URL, into site: URL, log: (String) -> Void) -> ChapterResult? {
         func damaged(_ what: String) -> ChapterResult? {
             try? FileManager.default.removeItem(at: entry)
             log("cached results damaged (\(what)): removed, the chapter runs again")
@@ -43,18 +66,23 @@ struct ChapterCache {
         return result
     }
 
-    func isFresh(chapter: String, key: String) -> Bool {
-        (try? String(contentsOf: entry(chapter).appendingPathComponent("key"), encoding: .utf8)) == key
+    func isFresh(chapter: String, key: Key) -> Bool {
+        fresh(entry(chapter, key.withInputs), key: key.withInputs) || fresh(entry(chapter, key.withoutInputs), key: key.withoutInputs)
     }
 
+    /// Where the entry for `result` under `key` lives (for tests and `report list`).
+    func entryFolder(chapter: String, key: Key, result: ChapterResult) -> URL { entry(chapter, key.entry(for: result)) }
+
     /// Stores a finished chapter by the write rule (`OwnedFolder`): written beside the old entry and renamed over it,
-    /// so a crash never leaves half an entry.
-    func store(_ result: ChapterResult, key: String, from site: URL) throws {
+    /// so a crash never leaves half an entry. The chapter's oldest entries beyond `entriesPerChapter` go.
+    func store(_ result: ChapterResult, key: Key, from site: URL) throws {
         let fm = FileManager.default
-        let entry = entry(result.chapter)
+        let name = key.entry(for: result)
+        let chapter = folder(result.chapter), entry = entry(result.chapter, name)
         let command = "report build's chapter cache"
-        // An entry an earlier version wrote carries no marker; it is the cache's own, so it goes.
-        if fm.fileExists(atPath: entry.path), !OwnedFolder.isOwned(entry, by: command) { try? fm.removeItem(at: entry) }
+        // An entry of the earlier layout (one per chapter, its files in the chapter's folder) is the cache's own: it goes.
+        if fm.fileExists(atPath: chapter.appendingPathComponent("key").path) { try? fm.removeItem(at: chapter) }
+        try fm.createDirectory(at: chapter, withIntermediateDirectories: true)
         try OwnedFolder(entry.path, command: command).write { fresh in
             var sums: [String: String] = [:]
             for path in result.figurePaths {
@@ -66,8 +94,14 @@ struct ChapterCache {
             try json.write(to: fresh.appendingPathComponent("result.json"))
             sums["result.json"] = FileDigests.sha256(json)
             try JSONEncoder().encode(sums).write(to: fresh.appendingPathComponent("sums.json"))
-            try Data(key.utf8).write(to: fresh.appendingPathComponent("key"))
+            try Data(name.utf8).write(to: fresh.appendingPathComponent("key"))
         }
+        // Keep the most recently stored entries.
+        let entries = ((try? fm.contentsOfDirectory(at: chapter, includingPropertiesForKeys: [.contentModificationDateKey])) ?? [])
+            .filter { OwnedFolder.isOwned($0, by: command) }
+            .sorted { (try? $0.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate ?? .distantPast) ?? .distantPast
+                    > (try? $1.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate ?? .distantPast) ?? .distantPast }
+        for old in entries.dropFirst(Self.entriesPerChapter) { try? fm.removeItem(at: old) }
     }
 
     func clear() throws {

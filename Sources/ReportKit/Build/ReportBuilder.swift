@@ -110,6 +110,9 @@ public struct ReportBuilder {
             let result = try process.run()
             if interactive { StatusLine.shared.clear() }
             results.append(result); ran.append(chapter.name)
+            if let tally = result.experiments, tally.memoised + tally.ran > 0 {
+                log(prefix + ": experiments: \(tally.memoised) memoised, \(tally.ran) run")
+            }
             if result.succeeded { try cache.store(result, key: key, from: staging) }
             if let crash = result.crash {
                 problems.append("\(chapter.path): the chapter's process crashed: \(crash.split(separator: "\n").first ?? "")")

@@ -31,4 +31,13 @@ public struct ChapterResult: Codable, Sendable, Equatable {
     public var crash: String?
     /// The prose's inline values by position, as they read (absent: not reached).
     public var inlineValues: [Int: String]? = nil
+    /// Whether a cell read the build's data or model (`ReportSettings.current`, `ReportInputs.current()`); nil: unknown, so yes.
+    public var readsInputs: Bool? = nil
+    /// The experiments the chapter asked for: served from the memo, or run.
+    public var experiments: ExperimentTally? = nil
+}
+
+public struct ExperimentTally: Codable, Sendable, Equatable {
+    public var memoised = 0
+    public var ran = 0
 }

@@ -20,6 +20,9 @@ public final class CellRunner: @unchecked Sendable {
 
     private var results: [CellResult] = []
     private var inlineValues: [Int: String] = [:]
+    /// Set when a cell reads what the build was pointed at: then the data and model key the chapter's cache entry.
+    var readsInputs = false
+    var experiments = ExperimentTally()
     private var currentNumber: Int?
     private var currentOutputs: [CellOutput] = []
     private var currentFailed = false
@@ -138,7 +141,7 @@ public final class CellRunner: @unchecked Sendable {
             cells.append(CellResult(number: n, status: .notRun, outputs: [], seconds: 0))
         }
         let result = ChapterResult(chapter: chapter, cells: cells.sorted { $0.number < $1.number }, completed: completed, crash: nil,
-                                   inlineValues: inlineValues)
+                                   inlineValues: inlineValues, readsInputs: readsInputs, experiments: experiments)
         try AtomicFile.write(JSONEncoder().encode(result), to: resultURL)
     }
 

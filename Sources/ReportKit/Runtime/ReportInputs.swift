@@ -43,8 +43,10 @@ public struct ReportInputs: @unchecked Sendable {
     public func run(_ configure: (inout ExperimentConfiguration) -> Void, className: String) throws -> ExperimentResult {
         var c = ExperimentConfiguration(dataset: dataset, className: className)
         configure(&c)
-        return try Experiment(c, dataRoot: dataRoot).run(model: model, store: workspace.experimentStore, code: code,
-                                                         rerun: ReportSettings.current.rerunExperiments).result
+        let (result, memoised) = try Experiment(c, dataRoot: dataRoot).run(model: model, store: workspace.experimentStore, code: code,
+                                                                           rerun: ReportSettings.current.rerunExperiments)
+        if memoised { CellRunner.current?.experiments.memoised += 1 } else { CellRunner.current?.experiments.ran += 1 }
+        return result
     }
 
     /// The code that computed a memoised experiment: the engine's version and its sources' fingerprint.

@@ -20,6 +20,7 @@ public struct ReportSettings: Sendable, Equatable {
     static let rerunVariable = "REPORT_RERUN_EXPERIMENTS"
 
     public static var current: ReportSettings {
+        CellRunner.current?.readsInputs = true
         let env = ProcessInfo.processInfo.environment
         return ReportSettings(dataRoot: env[dataRootVariable].flatMap { $0.isEmpty ? nil : $0 },
                               weights: env[weightsVariable].flatMap { $0.isEmpty ? nil : $0 },

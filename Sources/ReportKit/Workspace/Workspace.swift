@@ -12,6 +12,7 @@ public struct Workspace: Sendable {
     /// The working folder when it is a report's root (Package.swift or Chapters/ in it); else the report root
     /// above the running executable (a built `report` sits in <root>/.build/...); else the working folder.
     public static var current: Workspace {
+        CellRunner.current?.readsInputs = true      // it leads to the embedded model and data: a cell reading it depends on them
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         if isReportRoot(cwd) { return Workspace(root: cwd) }
         return Workspace(root: executableAncestors.first(where: isReportRoot) ?? cwd)
