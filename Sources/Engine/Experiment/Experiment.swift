@@ -57,7 +57,8 @@ public struct Experiment: Sendable {
         let key = try key(model: model, code: code, split: split)
         if !rerun, let store, let memo = store.load(key) { return (memo, true) }
         let run = ExperimentRun(experiment: self, model: model, split: split)
-        let result = try run.execute()
+        var result = try run.execute()
+        result.runID = key; result.code = code; result.finished = ISO8601DateFormatter().string(from: Date())
         try store?.store(result, key: key)
         return (result, false)
     }

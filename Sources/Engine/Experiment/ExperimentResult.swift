@@ -44,6 +44,11 @@ public struct ExperimentResult: Codable, Sendable {
     /// How many frozen-feature lookups were answered by the cache.
     public var cacheHits: Int
     public var cacheMisses: Int
+    /// The memo key the run is stored under (its identity in the report: output/runs/<runID>.json), the code
+    /// that computed it (the engine's version and source fingerprint) and when it finished (ISO 8601).
+    public var runID: String?
+    public var code: String?
+    public var finished: String?
 
     public var normalCount: Int { images.filter { !$0.isDefective }.count }
     public var defectiveCount: Int { images.count - normalCount }

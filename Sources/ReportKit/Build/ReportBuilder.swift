@@ -140,6 +140,9 @@ public struct ReportBuilder {
             try AtomicFile.write(html, to: staging.appendingPathComponent(SiteLayout.fileName(for: chapter, index: i)))
         }
 
+        // Every run a number links to, as its record, and each mean's list of runs.
+        try RunRecordWriter.write(results: results.compactMap { $0 }, linked: numbering.linkedRuns, groups: numbering.groups, into: staging)
+
         // Step 5: swap the finished site in; a build with problems keeps the previous site and leaves its pages beside it.
         let carried = fm.contents(atPath: project.output.appendingPathComponent(".gitignore").path)
         if let carried { try carried.write(to: staging.appendingPathComponent(".gitignore")) }

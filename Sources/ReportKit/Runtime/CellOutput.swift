@@ -29,12 +29,20 @@ public struct ChapterResult: Codable, Sendable, Equatable {
     public var completed: Bool
     /// Set by the builder when the process crashed: how it ended and what it printed last.
     public var crash: String?
-    /// The prose's inline values by position, as they read (absent: not reached).
-    public var inlineValues: [Int: String]? = nil
+    /// The prose's inline values by position (absent: not reached).
+    public var inlineValues: [Int: InlineValue]? = nil
+    /// Every experiment a cell ran or took from the memo, by run identity: the site writes them to runs/.
+    public var runs: [String: RunRecord]? = nil
     /// Whether a cell read the build's data or model (`ReportSettings.current`, `ReportInputs.current()`); nil: unknown, so yes.
     public var readsInputs: Bool? = nil
     /// The experiments the chapter asked for: served from the memo, or run.
     public var experiments: ExperimentTally? = nil
+}
+
+/// An inline value as it reads, and the runs it came from when it is measured.
+public struct InlineValue: Codable, Sendable, Equatable {
+    public var text: String
+    public var runs: [String]
 }
 
 public struct ExperimentTally: Codable, Sendable, Equatable {

@@ -19,7 +19,8 @@ public final class CellRunner: @unchecked Sendable {
     let progress: FileHandle?
 
     private var results: [CellResult] = []
-    private var inlineValues: [Int: String] = [:]
+    private var inlineValues: [Int: InlineValue] = [:]
+    private var runs: [String: RunRecord] = [:]
     /// Set when a cell reads what the build was pointed at: then the data and model key the chapter's cache entry.
     var readsInputs = false
     var experiments = ExperimentTally()
@@ -73,10 +74,17 @@ public final class CellRunner: @unchecked Sendable {
     /// Inline value `index` (at `line` of the chapter): its expression's value after the cells before it.
     public func inline(_ index: Int, line: Int, _ value: () throws -> Any) throws {
         do {
-            inlineValues[index] = InlineText.of(try value())
+            let computed = try value()
+            inlineValues[index] = InlineValue(text: InlineText.of(computed), runs: InlineText.runs(of: computed))
         } catch {
             throw RuntimeError("the inline value at line \(line) threw \(CellRunner.describe(error))")
         }
+    }
+
+    /// An experiment a cell used: its record goes into the site, and its numbers link to it.
+    func note(_ result: ExperimentResult, memoised: Bool) {
+        if memoised { experiments.memoised += 1 } else { experiments.ran += 1 }
+        if let id = result.runID { runs[id] = RunRecord(result) }
     }
 
     /// An error caught in a cell marked `error: true`.
@@ -141,7 +149,7 @@ public final class CellRunner: @unchecked Sendable {
             cells.append(CellResult(number: n, status: .notRun, outputs: [], seconds: 0))
         }
         let result = ChapterResult(chapter: chapter, cells: cells.sorted { $0.number < $1.number }, completed: completed, crash: nil,
-                                   inlineValues: inlineValues, readsInputs: readsInputs, experiments: experiments)
+                                   inlineValues: inlineValues, runs: runs, readsInputs: readsInputs, experiments: experiments)
         try AtomicFile.write(JSONEncoder().encode(result), to: resultURL)
     }
 

@@ -9,13 +9,26 @@ enum InlineText {
         case let number as Int: return String(number)
         case let number as Double: return String(format: Table.Column.defaultFormat, number)
         case let number as Float: return String(format: Table.Column.defaultFormat, Double(number))
+        case let measured as Measured: return String(format: measured.format, measured.value)
         case let cell as Table.Value:
             switch cell {
             case .text(let text): return text
             case .number(let x): return String(format: Table.Column.defaultFormat, x)
+            case .measured(let m): return String(format: m.format, m.value)
             case .missing: return "–"
             }
         default: return String(describing: value)
+        }
+    }
+}
+
+extension InlineText {
+    /// The runs an inline value came from, when it is a measured one.
+    static func runs(of value: Any) -> [String] {
+        switch value {
+        case let measured as Measured: return measured.runs
+        case let cell as Table.Value: return cell.runs
+        default: return []
         }
     }
 }

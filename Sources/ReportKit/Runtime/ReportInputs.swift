@@ -45,7 +45,7 @@ public struct ReportInputs: @unchecked Sendable {
         configure(&c)
         let (result, memoised) = try Experiment(c, dataRoot: dataRoot).run(model: model, store: workspace.experimentStore, code: code,
                                                                            rerun: ReportSettings.current.rerunExperiments)
-        if memoised { CellRunner.current?.experiments.memoised += 1 } else { CellRunner.current?.experiments.ran += 1 }
+        CellRunner.current?.note(result, memoised: memoised)
         return result
     }
 

@@ -22,7 +22,19 @@ public struct Table: Codable, Sendable, Equatable {
     public enum Value: Codable, Sendable, Equatable {
         case text(String)
         case number(Double)
+        /// A measured number: shown like `number`, linked to the runs it came from.
+        case measured(Measured)
         case missing
+
+        var number: Double? {
+            switch self {
+            case .number(let x): return x
+            case .measured(let m): return m.value
+            default: return nil
+            }
+        }
+
+        var runs: [String] { if case .measured(let m) = self { return m.runs } else { return [] } }
     }
 
     public var columns: [Column]
@@ -39,28 +51,31 @@ public struct Table: Codable, Sendable, Equatable {
         self.boldBestPerRow = boldBestPerRow; self.meanRow = meanRow
     }
 
-    /// Rows as displayed: formatted strings, with the mean row appended when asked for.
-    public func displayRows() -> [[(text: String, bold: Bool)]] {
+    /// Rows as displayed: formatted strings, the runs each came from, with the mean row appended when asked for
+    /// (a mean of measured values is traced to all their runs).
+    public func displayRows() -> [[(text: String, bold: Bool, runs: [String])]] {
         var all = rows
         if meanRow, !rows.isEmpty {
             var mean: [Value] = []
             for (c, column) in columns.enumerated() {
                 if c == 0 && !column.numeric { mean.append(.text("mean")); continue }
-                let numbers = rows.compactMap { row -> Double? in if case .number(let x) = row[c] { return x } else { return nil } }
-                mean.append(column.numeric && !numbers.isEmpty ? .number(numbers.reduce(0, +) / Double(numbers.count)) : .missing)
+                let numbers = rows.compactMap { $0[c].number }
+                let runs = rows.flatMap { $0[c].runs }
+                guard column.numeric, !numbers.isEmpty else { mean.append(.missing); continue }
+                let value = numbers.reduce(0, +) / Double(numbers.count)
+                mean.append(runs.isEmpty ? .number(value) : .measured(Measured(value: value, runs: runs, format: column.format)))
             }
             all.append(mean)
         }
         return all.map { row in
-            let best = boldBestPerRow ? row.enumerated().compactMap { c, v -> Double? in
-                if case .number(let x) = v, columns[c].numeric { return x } else { return nil }
-            }.max() : nil
+            let best = boldBestPerRow ? row.enumerated().compactMap { c, v -> Double? in columns[c].numeric ? v.number : nil }.max() : nil
             return row.enumerated().map { c, value in
                 switch value {
-                case .text(let s): return (s, false)
-                case .missing: return ("–", false)
-                case .number(let x):
-                    return (String(format: columns[c].format, x), best != nil && columns[c].numeric && x == best!)
+                case .text(let s): return (s, false, [])
+                case .missing: return ("–", false, [])
+                case .number, .measured:
+                    let x = value.number!
+                    return (String(format: columns[c].format, x), best != nil && columns[c].numeric && x == best!, value.runs)
                 }
             }
         }

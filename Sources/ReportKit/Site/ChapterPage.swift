@@ -14,6 +14,19 @@ struct ChapterPage {
         var figures = 0
         var tables = 0
         var references = CrossReferences()
+        /// The runs every linked number came from, and the groups a mean was taken over: the site writes their records.
+        var linkedRuns: Set<String> = []
+        var groups: [String: [String]] = [:]
+    }
+
+    /// `text` linked to the record of the runs it came from, their summary on hover; as it is when it came from none.
+    func traced(_ text: String, runs: [String]) -> String {
+        guard let href = RunRecord.href(runs) else { return text }
+        numbering.linkedRuns.formUnion(runs)
+        if runs.count > 1 { numbering.groups[RunRecord.groupID(runs)] = runs }
+        let records = runs.compactMap { result?.runs?[$0] }
+        let title = records.count == 1 ? records[0].summary : "the mean over \(runs.count) runs (\(records.first.map { $0.configuration.method.rawValue } ?? "experiments")); the link lists them"
+        return "<a class=\"run\" href=\"\(href)\" title=\"\(HTML.escape(title))\">\(text)</a>"
     }
 
     func articleHTML() -> String {
@@ -40,10 +53,10 @@ struct ChapterPage {
     /// An inline value as it reads, its expression on hover; a value the build did not reach says so.
     func inlineHTML(_ value: InlineExpression) -> String {
         let source = HTML.escape("\(InlineExpression.marker) \(value.expression)")
-        guard let text = result?.inlineValues?[value.index] else {
+        guard let computed = result?.inlineValues?[value.index] else {
             return "<span class=\"inline-value missing\" title=\"not computed in this build: \(source)\">?</span>"
         }
-        return "<span class=\"inline-value\" title=\"\(source)\">\(HTML.escape(text))</span>"
+        return "<span class=\"inline-value\" title=\"\(source)\">\(traced(HTML.escape(computed.text), runs: computed.runs))</span>"
     }
 
     func cellHTML(_ block: CodeBlock) -> String {
@@ -102,7 +115,8 @@ struct ChapterPage {
             for (r, row) in table.displayRows().enumerated() {
                 out += table.meanRow && r == table.rows.count ? "<tr class=\"mean\">" : "<tr>"
                 for (c, cell) in row.enumerated() {
-                    let text = cell.bold ? "<strong>\(HTML.escape(cell.text))</strong>" : HTML.escape(cell.text)
+                    let escaped = traced(HTML.escape(cell.text), runs: cell.runs)
+                    let text = cell.bold ? "<strong>\(escaped)</strong>" : escaped
                     out += table.columns[c].numeric ? "<td class=\"num\">\(text)</td>" : "<td>\(text)</td>"
                 }
                 out += "</tr>\n"

@@ -107,6 +107,8 @@ enum SiteLayout {
     .math.display { margin: 1rem 0; overflow-x: auto; }
     .xref-missing { color: var(--error); font-weight: bold; }
     .inline-value { border-bottom: 1px dotted var(--muted); }
+    a.run { color: inherit; text-decoration: none; border-bottom: 1px dotted var(--link, #1a5fb4); }
+    a.run:hover { border-bottom-style: solid; }
     .inline-value.missing { color: var(--error); font-weight: bold; }
     nav.contents { border: 1px solid var(--rule); padding: .4rem 1.2rem; margin-bottom: 1.5rem; background: #fcfcfc; }
     nav.contents h2 { font-size: 1.1rem; margin: .5rem 0; }
