@@ -15,6 +15,7 @@ import Testing
         #expect(output.contains("Chapters/02-throws.md:8: cell 2: Broken: the data folder is empty"))
         #expect(output.contains("Chapters/03-crash.md: the chapter's process crashed"))
         #expect(output.contains("@fig-missing refers to no figure or table label"))
+        #expect(output.contains("Chapters/04-after.md: table @tab-bare has no caption"))
         #expect(!output.contains("Chapters/01-cells.md:"), "an error: true cell is not a problem")
 
         let thrown = try report.failedPage("02-throws.html")
@@ -59,6 +60,11 @@ import Testing
         // Code folded by default, open where a cell asks; the summary says how long it is.
         #expect(page.contains(#"<details class="cell-code"><summary>Cell 1 · 3 lines of Swift"#), "\(page)")
         #expect(page.contains(#"<details class="cell-code" open><summary>Cell 2 · 4 lines of Swift"#))
+        // Each table as CSV (RFC 4180 quoting), each figure downloadable; a labelled table without a caption is a problem.
+        #expect(try report.failedPage("tables/tab-scores.csv") == "class,AUROC,AP\r\nbottle,90.0,80.0\r\nwood,70.0,95.0\r\nmean,80.0,87.5\r\n")
+        #expect(try report.failedPage("tables/tab-bare.csv") == "\"a, b\",x\r\n\"say \"\"hi\"\"\",1.00\r\n")
+        #expect(page.contains(#"<a class="download" href="tables/tab-scores.csv" download>CSV</a>"#))
+        #expect(page.contains(#"<a class="download" href="figures/01-cells-4-1.svg" download>SVG</a>"#))
         // Inline values: each the value after the cells above it, numbers as a table shows them, text escaped.
         #expect(page.contains(#"After two cells the total is <span class="inline-value" title="{swift} total">41</span>, a third of it <span class="inline-value" title="{swift} Double(total) / 3">13.67</span>"#), "\(page)")
         #expect(page.contains(#">&lt;b&gt;1</span> is escaped"#))

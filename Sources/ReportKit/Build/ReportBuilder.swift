@@ -140,6 +140,13 @@ public struct ReportBuilder {
             try AtomicFile.write(html, to: staging.appendingPathComponent(SiteLayout.fileName(for: chapter, index: i)))
         }
 
+        // Each table as CSV, and the pages' own problems (a labelled figure or table without a caption).
+        for (path, data) in numbering.files {
+            let url = staging.appendingPathComponent(path)
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try AtomicFile.write(data, to: url)
+        }
+        problems += numbering.problems
         // Every run a number links to, as its record, and each mean's list of runs.
         try RunRecordWriter.write(results: results.compactMap { $0 }, linked: numbering.linkedRuns, groups: numbering.groups, into: staging)
 

@@ -81,3 +81,16 @@ public struct Table: Codable, Sendable, Equatable {
         }
     }
 }
+
+extension Table {
+    /// The table as CSV (RFC 4180): a header of the column titles, the rows as displayed (the mean row too),
+    /// fields with a comma, a quote or a line break quoted.
+    public func csv() -> String {
+        func field(_ text: String) -> String {
+            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+        let lines = [columns.map { field($0.title) }] + displayRows().map { $0.map { field($0.text) } }
+        return lines.map { $0.joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+}

@@ -17,6 +17,10 @@ struct ChapterPage {
         /// The runs every linked number came from, and the groups a mean was taken over: the site writes their records.
         var linkedRuns: Set<String> = []
         var groups: [String: [String]] = [:]
+        /// Files the pages link to besides figures (each table as CSV), by path relative to the site.
+        var files: [String: Data] = [:]
+        /// What a reader cannot do without: a labelled figure or table with no caption.
+        var problems: [String] = []
     }
 
     /// `text` linked to the record of the runs it came from, their summary on hover; as it is when it came from none.
@@ -98,19 +102,29 @@ struct ChapterPage {
             let id = base ?? "\(chapter.name)-figure-\(numbering.figures)"
             if let base { numbering.references.targets[base] = .init(text: "Figure \(numbering.figures)", href: "\(fileName)#\(base)") }
             let text = caption ?? (figureInCell == 1 ? options.caption : nil) ?? ""
+            if text.isEmpty, base != nil {
+                numbering.problems.append("\(chapter.path): figure @\(base!) has no caption (//| caption: or show(_, caption:))")
+            }
+            let kind = (path as NSString).pathExtension.uppercased()
             return """
             <figure id="\(HTML.escape(id))"><img src="\(HTML.escape(path))" alt="\(HTML.escape(text))">\
-            <figcaption><span class="figure-number">Figure \(numbering.figures).</span> \(HTML.escape(text))</figcaption></figure>
+            <figcaption><span class="figure-number">Figure \(numbering.figures).</span> \(HTML.escape(text)) \
+            <a class="download" href="\(HTML.escape(path))" download>\(kind)</a></figcaption></figure>
 
             """
         case .table(let table):
             numbering.tables += 1
             let id = options.label ?? "\(chapter.name)-table-\(numbering.tables)"
             if let label = options.label { numbering.references.targets[label] = .init(text: "Table \(numbering.tables)", href: "\(fileName)#\(label)") }
+            let csv = "tables/\(id).csv"
+            numbering.files[csv] = Data(table.csv().utf8)
             var out = "<table class=\"result\" id=\"\(HTML.escape(id))\">\n"
-            if let caption = table.caption ?? options.caption {
-                out += "<caption><span class=\"table-number\">Table \(numbering.tables).</span> \(HTML.escape(caption))</caption>\n"
+            let caption = table.caption ?? options.caption
+            if caption == nil, let label = options.label {
+                numbering.problems.append("\(chapter.path): table @\(label) has no caption (//| caption: or Table(caption:))")
             }
+            out += "<caption><span class=\"table-number\">Table \(numbering.tables).</span> \(HTML.escape(caption ?? "")) "
+                + "<a class=\"download\" href=\"\(HTML.escape(csv))\" download>CSV</a></caption>\n"
             out += "<thead><tr>" + table.columns.map { "<th>\(HTML.escape($0.title))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
             for (r, row) in table.displayRows().enumerated() {
                 out += table.meanRow && r == table.rows.count ? "<tr class=\"mean\">" : "<tr>"

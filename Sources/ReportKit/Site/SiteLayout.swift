@@ -56,12 +56,27 @@ enum SiteLayout {
         <h1 class="chapter-title">\(HTML.escape(title))</h1>
         \(current == 0 ? contents(chapters) : "")\(article)
         </article>
+        \(pager(chapters, current: current))
         \(footer)
         </main>
         </body>
         </html>
 
         """
+    }
+
+    /// Links to the previous and the next chapter, in reading order.
+    static func pager(_ chapters: [Chapter], current: Int) -> String {
+        var links: [String] = []
+        if current > 0 {
+            let p = current - 1
+            links.append("<a rel=\"prev\" href=\"\(fileName(for: chapters[p], index: p))\">← \(HTML.escape(chapters[p].title))</a>")
+        }
+        if current + 1 < chapters.count {
+            let n = current + 1
+            links.append("<a rel=\"next\" href=\"\(fileName(for: chapters[n], index: n))\">\(HTML.escape(chapters[n].title)) →</a>")
+        }
+        return links.isEmpty ? "" : "<nav class=\"pager\">" + links.joined() + "</nav>"
     }
 
     /// The index page's table of contents: every chapter with its summary.
@@ -89,7 +104,7 @@ enum SiteLayout {
     h1.chapter-title { margin-top: 0; }
     pre { background: var(--code-bg); padding: .7rem; overflow-x: auto; font-size: 13.5px; line-height: 1.4; }
     code { font-family: "DejaVu Sans Mono", monospace; }
-    table { border-collapse: collapse; margin: 1rem 0; font-size: 14.5px; }
+    table { border-collapse: collapse; margin: 1rem 0; font-size: 14.5px; display: block; max-width: 100%; overflow-x: auto; }
     th, td { border-bottom: 1px solid var(--rule); padding: .3rem .7rem; text-align: left; }
     td.num { text-align: right; font-variant-numeric: tabular-nums; }
     tr.mean td { border-top: 2px solid var(--text); font-style: italic; }
@@ -107,12 +122,33 @@ enum SiteLayout {
     .math.display { margin: 1rem 0; overflow-x: auto; }
     .xref-missing { color: var(--error); font-weight: bold; }
     .inline-value { border-bottom: 1px dotted var(--muted); }
+    a.download { font-size: 12px; color: var(--muted); margin-left: .4rem; }
     a.run { color: inherit; text-decoration: none; border-bottom: 1px dotted var(--link, #1a5fb4); }
     a.run:hover { border-bottom-style: solid; }
     .inline-value.missing { color: var(--error); font-weight: bold; }
     nav.contents { border: 1px solid var(--rule); padding: .4rem 1.2rem; margin-bottom: 1.5rem; background: #fcfcfc; }
     nav.contents h2 { font-size: 1.1rem; margin: .5rem 0; }
     nav.contents .summary { color: var(--muted); }
+    nav.pager { display: flex; justify-content: space-between; gap: 1rem; margin-top: 2.5rem; padding-top: .8rem; border-top: 1px solid var(--rule); }
+    nav.pager a[rel="next"] { margin-left: auto; text-align: right; }
+    /* A phone: the chapter list above the article, nothing wider than the screen. */
+    @media (max-width: 760px) {
+        body { display: block; }
+        .sidebar { width: auto; min-height: 0; position: static; border-right: none; border-bottom: 1px solid var(--rule); }
+        main { padding: 1rem; }
+        h1.chapter-title { font-size: 1.6rem; }
+        figure img { width: 100%; }
+    }
+    /* Paper: no navigation, code and output wrapped, links as plain text. */
+    @media print {
+        .sidebar, nav.pager { display: none; }
+        body { display: block; font-size: 11pt; }
+        main { max-width: none; padding: 0; }
+        pre { white-space: pre-wrap; overflow: visible; }
+        table { display: table; }
+        a.run, a { color: inherit; text-decoration: none; border: none; }
+        figure, table, pre { break-inside: avoid; }
+    }
     footer.build { margin-top: 3rem; padding-top: .6rem; border-top: 1px solid var(--rule); color: var(--muted); font-size: 12.5px; }
 
     """
