@@ -64,7 +64,7 @@ let package = Package(
             "ReportKit", "Engine", "Figures", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The chapters themselves: the plugin compiles each Chapters/*.md into Swift.
-        .target(name: "Chapters", dependencies: ["ReportKit", "Engine", "Figures"], path: "Chapters",
+        .target(name: "Chapters", dependencies: ["ReportKit", "Engine", "Figures"], path: "Chapters", exclude: ["references.bib"],
                 swiftSettings: [.swiftLanguageMode(.v5)], plugins: ["ChapterCells"]),
         .executableTarget(name: "ChapterCompiler", dependencies: ["Notebook"]),
         .plugin(name: "ChapterCells", capability: .buildTool(), dependencies: ["ChapterCompiler"]),
@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         // Chapters that exercise the generator (errors, crashes, escaping), and a `report` built over them.
-        .target(name: "FixtureChapters", dependencies: ["ReportKit", "Engine", "Figures"], path: "Tests/Fixtures/FixtureChapters",
+        .target(name: "FixtureChapters", dependencies: ["ReportKit", "Engine", "Figures"], path: "Tests/Fixtures/FixtureChapters", exclude: ["references.bib"],
                 swiftSettings: [.swiftLanguageMode(.v5)], plugins: ["ChapterCells"]),
         .executableTarget(name: "ReportFixtures", dependencies: ["ReportKit", "FixtureChapters"], path: "Tests/Fixtures/ReportFixtures"),
         .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "Chapters", "ReportFixtures", "TestSupport"]),

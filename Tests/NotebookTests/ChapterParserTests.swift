@@ -134,4 +134,16 @@ import Testing
         #expect(Fingerprint.cells(of: a) != Fingerprint.cells(of: code))
         #expect(Fingerprint.fnv1a("") == "cbf29ce484222325")
     }
+
+    @Test func bibliographyEntriesAndTheirErrors() throws {
+        let bib = try Bibliography.parse("% a comment naming @misc{x} is skipped\n@misc{k1,\n author = {van den Hengel, Anton and Pang, Guansong and Shen, C.},\n title = \"A {B} c\", year = 2021}\n", path: "r.bib")
+        #expect(bib.entries.count == 1)
+        #expect(try Bibliography.parse("@misc{s, author = {Sch{\\\"o}lkopf, B. and Garc{\\'\\i}a}}", path: "r.bib").entries["s"]?.surnames.first == "Schölkopf")
+        #expect(bib.entries["k1"]?.surnames == ["van den Hengel", "Pang", "Shen"])
+        #expect(bib.entries["k1"]?["title"] == "A B c" && bib.entries["k1"]?.citation(parenthetical: true) == "van den Hengel et al., 2021")
+        #expect(throws: ChapterError(path: "r.bib", line: 2, reason: "key k1 appears twice")) {
+            try Bibliography.parse("@misc{k1, year = 1}\n@misc{k1, year = 2}\n", path: "r.bib")
+        }
+        #expect(throws: ChapterError.self) { try Bibliography.parse("@misc{k2, title = {never closed}\n", path: "r.bib") }
+    }
 }

@@ -16,6 +16,13 @@ import Testing
         #expect(output.contains("Chapters/03-crash.md: the chapter's process crashed"))
         #expect(output.contains("@fig-missing refers to no figure or table label"))
         #expect(output.contains("Chapters/04-after.md: table @tab-bare has no caption"))
+        #expect(output.contains("Chapters/04-after.md: @nosuchkey is not a key of references.bib"))
+        // Citations: in running text and bracketed, linked to the page's reference list; e-mail and code left alone.
+        let after = try report.failedPage("04-after.html")
+        #expect(after.contains(##"As <a class="cite" href="#ref-roth2022">Roth et al. (2022)</a> showed"##), "\(after)")
+        #expect(after.contains(##"(<a class="cite" href="#ref-roth2022">Roth et al., 2022</a>; <a class="cite" href="#ref-li2024">Li and Zhang, 2024</a>, p. 3)"##))
+        #expect(after.contains("mail me at a@roth2022 stays text") && after.contains("<code>@roth2022</code>"))
+        #expect(after.contains(#"<li id="ref-roth2022">Karsten Roth, Latha Pemula and Joaquin Zepeda (2022). Towards Total Recall in Industrial Anomaly Detection. <em>CVPR</em>, pages 14318–14328.</li>"#))
         #expect(!output.contains("Chapters/01-cells.md:"), "an error: true cell is not a problem")
 
         let thrown = try report.failedPage("02-throws.html")

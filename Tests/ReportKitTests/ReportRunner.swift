@@ -18,7 +18,7 @@ struct ReportRunner {
         root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("report-\(UUID().uuidString)")
         let fm = FileManager.default
         try fm.createDirectory(at: root.appendingPathComponent("Chapters"), withIntermediateDirectories: true)
-        for file in try fm.contentsOfDirectory(atPath: chapters.path) where file.hasSuffix(".md") {
+        for file in try fm.contentsOfDirectory(atPath: chapters.path) where file.hasSuffix(".md") || file.hasSuffix(".bib") {
             try fm.copyItem(at: chapters.appendingPathComponent(file), to: root.appendingPathComponent("Chapters/\(file)"))
         }
     }

@@ -50,6 +50,12 @@ public struct ReportBuilder {
             throw ReportError("--chapter \(unknown): no Chapters/\(unknown).md (chapters: \(chapters.map(\.name).joined(separator: ", ")))")
         }
         let entries = try matchCompiled(chapters)
+        // Citations of Chapters/references.bib, when it is there: read before anything runs, so a broken entry stops the build early.
+        let bibURL = project.chaptersDirectory.appendingPathComponent("references.bib")
+        let citations: Citations
+        do {
+            citations = Citations(bibliography: FileManager.default.fileExists(atPath: bibURL.path) ? try Bibliography.read(bibURL) : Bibliography())
+        } catch let error as ChapterError { throw ReportError(error.description) }
         if let root = options.settings.dataRoot { try Self.checkDataRoot(root) }
         // The write rule: output/ is replaced only when this tool made it, and never when it holds the project.
         let protected = [project.root.path, project.chaptersDirectory.path] + [options.settings.dataRoot, options.settings.weights].compactMap { $0 }
@@ -131,9 +137,14 @@ public struct ReportBuilder {
             articles.append(page.articleHTML())
         }
         for (i, chapter) in chapters.enumerated() {
-            let (article, missing) = numbering.references.resolve(articles[i])
+            let (referenced, missing) = numbering.references.resolve(articles[i])
             // A chapter not built this time has no figures yet: its page says so, its references wait for it.
             if results[i] != nil { problems += missing.map { "\(chapter.path): @\($0) refers to no figure or table label" } }
+            let (cited, keys, unknown) = citations.resolve(referenced)
+            if results[i] != nil {
+                problems += unknown.map { "\(chapter.path): @\($0) is not a key of \(bibURL.lastPathComponent) (a citation needs its entry)" }
+            }
+            let article = cited + citations.referenceList(keys)
             let seconds = results[i]?.cells.reduce(0) { $0 + $1.seconds }
             let html = SiteLayout.page(title: chapter.title, chapters: chapters, current: i, article: article,
                                        footer: metadata.footerHTML(cellSeconds: seconds))

@@ -122,6 +122,9 @@ enum SiteLayout {
     .math.display { margin: 1rem 0; overflow-x: auto; }
     .xref-missing { color: var(--error); font-weight: bold; }
     .inline-value { border-bottom: 1px dotted var(--muted); }
+    a.cite { text-decoration: none; }
+    section.references { margin-top: 2rem; font-size: 14.5px; }
+    section.references li { margin: .3rem 0; }
     a.download { font-size: 12px; color: var(--muted); margin-left: .4rem; }
     a.run { color: inherit; text-decoration: none; border-bottom: 1px dotted var(--link, #1a5fb4); }
     a.run:hover { border-bottom-style: solid; }
