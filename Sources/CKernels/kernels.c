@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && defined(__ELF__)   // target_clones needs the loader's ifunc: Linux and the BSDs
 #define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define CLONES
@@ -57,8 +57,6 @@ float engine_exp(float x) { return fast_exp(x); }
 float engine_erf(float x) { return fast_erf(x); }
 float engine_gelu(float x) { return gelu(x); }
 float engine_quick_gelu(float x) { return quick_gelu(x); }
-float engine_gelu_derivative(float x) { return gelu_derivative(x); }
-float engine_quick_gelu_derivative(float x) { return quick_gelu_derivative(x); }
 
 CLONES void engine_add_bias(float *x, const float *bias, long rows, long cols) {
     for (long r = 0; r < rows; r++) {

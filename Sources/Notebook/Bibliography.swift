@@ -64,7 +64,12 @@ public struct Bibliography: Sendable {
         var i = 0, line = 1
         func fail(_ reason: String) -> ChapterError { ChapterError(path: path, line: line, reason: reason) }
         func advance() { if chars[i] == "\n" { line += 1 }; i += 1 }
-        func skipSpace() { while i < chars.count, chars[i].isWhitespace { advance() } }
+        // White space, and % comments between an entry's fields.
+        func skipSpace() {
+            while i < chars.count, chars[i].isWhitespace || chars[i] == "%" {
+                if chars[i] == "%" { while i < chars.count, chars[i] != "\n" { advance() } } else { advance() }
+            }
+        }
         // A braced value without its outer braces (inner braces dropped too: they only protect case in BibTeX).
         func braced() throws -> String {
             var depth = 0, out = ""
@@ -85,9 +90,23 @@ public struct Bibliography: Sendable {
             var type = ""
             while i < chars.count, chars[i].isLetter { type.append(chars[i]); advance() }
             type = type.lowercased()
+            if type == "comment" && (i >= chars.count || (chars[i] != "{" && chars[i] != "(")) {
+                while i < chars.count, chars[i] != "\n" { advance() }    // @comment to the end of its line
+                continue
+            }
             skipSpace()
             guard i < chars.count, chars[i] == "{" || chars[i] == "(" else { throw fail("@\(type) needs '{' after it") }
-            if ["comment", "preamble", "string"].contains(type) { _ = try braced(); continue }
+            if ["comment", "preamble", "string"].contains(type) {
+                if chars[i] == "{" { _ = try braced(); continue }
+                // @comment( ... ): to the matching parenthesis
+                var depth = 0
+                repeat {
+                    guard i < chars.count else { throw fail("a '(' is never closed") }
+                    if chars[i] == "(" { depth += 1 } else if chars[i] == ")" { depth -= 1 }
+                    advance()
+                } while depth > 0
+                continue
+            }
             advance()
             skipSpace()
             var key = ""

@@ -10,10 +10,12 @@ public enum Fingerprint {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    /// What the compiled code of a chapter depends on: each cell's code, its options and line, and the inline values.
+    /// What the compiled code of a chapter depends on: each cell's code, its options (not those that only change how the
+    /// page shows it) and line, and the inline values.
     public static func cells(of chapter: Chapter) -> String {
         let parts = chapter.cells.map { cell -> String in
-            let options = cell.options.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+            let options = cell.options.values.filter { !CellOptions.presentationOnly.contains($0.key) }
+                .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
             return "\(cell.codeLine)|\(options)|\(cell.code)"
         }
         let inline = chapter.inlineExpressions.map { "\($0.line)|\($0.afterCell ?? 0)|\($0.expression)" }

@@ -132,6 +132,12 @@ import Testing
         let code = try ChapterParser.parse(source: Self.source.replacingOccurrences(of: "let x = 1", with: "let x = 2"), name: "c", path: "c.md")
         #expect(Fingerprint.cells(of: a) == Fingerprint.cells(of: prose))
         #expect(Fingerprint.cells(of: a) != Fingerprint.cells(of: code))
+        // Options that change how the page shows a cell, not what it computes, leave it alone; `error` does not.
+        let shown = try ChapterParser.parse(source: Self.source.replacingOccurrences(of: "//| echo: false", with: "//| echo: show"), name: "c", path: "c.md")
+        let caption = try ChapterParser.parse(source: Self.source.replacingOccurrences(of: "with a colon", with: "with two colons"), name: "c", path: "c.md")
+        let error = try ChapterParser.parse(source: Self.source.replacingOccurrences(of: "//| error: true", with: "//| error: false"), name: "c", path: "c.md")
+        #expect(Fingerprint.cells(of: a) == Fingerprint.cells(of: shown) && Fingerprint.cells(of: a) == Fingerprint.cells(of: caption))
+        #expect(Fingerprint.cells(of: a) != Fingerprint.cells(of: error))
         #expect(Fingerprint.fnv1a("") == "cbf29ce484222325")
     }
 
@@ -145,5 +151,7 @@ import Testing
             try Bibliography.parse("@misc{k1, year = 1}\n@misc{k1, year = 2}\n", path: "r.bib")
         }
         #expect(throws: ChapterError.self) { try Bibliography.parse("@misc{k2, title = {never closed}\n", path: "r.bib") }
+        let mixed = try Bibliography.parse("@comment(skip {this} (too))\n@comment a line\n@misc{k3,\n % a note\n title = {T}, % after\n year = 1}\n", path: "r.bib")
+        #expect(mixed.entries.keys.sorted() == ["k3"] && mixed.entries["k3"]?["title"] == "T")
     }
 }

@@ -22,6 +22,14 @@ import Testing
         #expect(after.contains(##"As <a class="cite" href="#ref-roth2022">Roth et al. (2022)</a> showed"##), "\(after)")
         #expect(after.contains(##"(<a class="cite" href="#ref-roth2022">Roth et al., 2022</a>; <a class="cite" href="#ref-li2024">Li and Zhang, 2024</a>, p. 3)"##))
         #expect(after.contains("mail me at a@roth2022 stays text") && after.contains("<code>@roth2022</code>"))
+        #expect(after.contains(##"(<a class="cite" href="#ref-roth2022">Roth et al., 2022</a>, pp. 3 &amp; 4)"##), "a locator is escaped once")
+        #expect(after.contains(##"<a href="https://example.com/@roth2022">a link naming @roth2022</a>"##), "no citation inside a link")
+        // Optionals read as their values; a throwing inline value shows its error and is a build problem, the chapter goes on.
+        #expect(after.contains(">0.50</span>") && after.contains(">–</span>"))
+        #expect(after.contains("error: CancellationError: CancellationError()"))
+        #expect(output.contains("Chapters/04-after.md:20: inline value `try { () throws -> Int in throw CancellationError() }()` threw CancellationError"), "\(output)")
+        // Two tables in one labelled cell: two ids, two CSV files.
+        #expect(try report.failedPage("tables/tab-two.csv") == "first\r\n1\r\n" && report.failedPage("tables/tab-two-2.csv") == "second\r\n2\r\n")
         #expect(after.contains(#"<li id="ref-roth2022">Karsten Roth, Latha Pemula and Joaquin Zepeda (2022). Towards Total Recall in Industrial Anomaly Detection. <em>CVPR</em>, pages 14318–14328.</li>"#))
         #expect(!output.contains("Chapters/01-cells.md:"), "an error: true cell is not a problem")
 

@@ -4,13 +4,11 @@
 // each is compiled for AVX-512, AVX2 + FMA and baseline x86-64 and the CPU picks at load time
 // (Swift has no per-function target); single-threaded, the engine splits rows over the cores.
 
-/// e^x for x in about [-87, 88] and erf(x), to a few 1e-7; GELU (erf form) and QuickGELU, and their derivatives.
+/// e^x for x in about [-87, 88] and erf(x), to a few 1e-7; GELU (erf form) and QuickGELU.
 float engine_exp(float x);
 float engine_erf(float x);
 float engine_gelu(float x);
 float engine_quick_gelu(float x);
-float engine_gelu_derivative(float x);
-float engine_quick_gelu_derivative(float x);
 
 /// x[r, c] += bias[c] over rows x cols.
 void engine_add_bias(float *x, const float *bias, long rows, long cols);

@@ -10,17 +10,6 @@ public enum Attention {
         case valueValue
     }
 
-    /// out (T,C) for one sequence of T tokens; qkv (T,3C) holds Q | K | V; `scores` has room for T*T floats.
-    /// With `causal`, token i attends to tokens 0...i only (the text transformer's mask).
-    @inlinable
-    public static func forward(_ out: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>,
-                               scores: UnsafeMutablePointer<Float>, tokens T: Int, width C: Int, heads H: Int,
-                               kind: Kind = .ordinary, causal: Bool = false) {
-        for h in 0..<H {
-            head(h, out, qkv: qkv, scores: scores, tokens: T, width: C, heads: H, kind: kind, causal: causal)
-        }
-    }
-
     /// One head of one sequence, single-threaded: callers run (sequence, head) pairs on the cores.
     /// `queries`: only the first that many tokens' outputs (all keys and values still count), e.g. the class token alone.
     @inlinable

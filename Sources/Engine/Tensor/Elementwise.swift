@@ -50,7 +50,7 @@ public enum Elementwise {
 }
 
 /// The kernels' scalar functions, for the engine's other arithmetic and the tests: exp and erf without
-/// library calls (accurate to a few 1e-7, FastMathTests), GELU and QuickGELU and their derivatives.
+/// library calls (accurate to a few 1e-7, FastMathTests), GELU and QuickGELU.
 public enum FastMath {
     public static func exp(_ x: Float) -> Float { engine_exp(x) }
     public static func erf(_ x: Float) -> Float { engine_erf(x) }
@@ -58,6 +58,4 @@ public enum FastMath {
     public static func gelu(_ x: Float) -> Float { engine_gelu(x) }
     /// x sigmoid(1.702 x): OpenAI's QuickGELU.
     public static func quickGELU(_ x: Float) -> Float { engine_quick_gelu(x) }
-    public static func geluDerivative(_ x: Float) -> Float { engine_gelu_derivative(x) }
-    public static func quickGELUDerivative(_ x: Float) -> Float { engine_quick_gelu_derivative(x) }
 }

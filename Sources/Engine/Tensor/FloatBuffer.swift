@@ -26,9 +26,6 @@ final class FloatBuffer {
         return pointer
     }
 
-    /// The first `count` values, copied out.
-    func array(_ count: Int) -> [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
-
     /// `count` values copied in from `source`.
     func copy(from source: UnsafePointer<Float>, count: Int) { memcpy(reserve(count), source, count * 4) }
 }

@@ -37,7 +37,7 @@ struct ChapterCache {
     /// with its figures copied into the site being built. A damaged entry is removed and `log` says so.
     func load(chapter: String, key: Key, into site: URL, log: (String) -> Void = { _ in }) -> ChapterResult? {
         for name in [key.withInputs, key.withoutInputs] where fresh(entry(chapter, name), key: name) {
-            return load(entry(chapter, name), into: site, log: log)
+            if let result = load(entry(chapter, name), into: site, log: log) { return result }
         }
         return nil
     }

@@ -9,8 +9,6 @@ struct InputFingerprints: Equatable {
     var data: String
     var model: String
 
-    var combined: String { Fingerprint.fnv1a("engine=\(engine);data=\(data);model=\(model)") }
-
     static func compute(project: Project, settings: ReportSettings) throws -> InputFingerprints {
         let workspace = Workspace(root: project.root)
         let digests = workspace.featureCache.digests

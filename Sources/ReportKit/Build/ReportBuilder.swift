@@ -130,6 +130,7 @@ public struct ReportBuilder {
         let metadata = BuildMetadata(commit: Self.gitCommit(at: project.root), date: Date(), engineVersion: Engine.version,
                                      inputs: inputs, settings: options.settings)
         let numbering = ChapterPage.Numbering()
+        numbering.citations = citations
         var articles: [String] = []
         for (i, chapter) in chapters.enumerated() {
             let page = ChapterPage(chapter: chapter, result: results[i], numbering: numbering,
@@ -137,14 +138,9 @@ public struct ReportBuilder {
             articles.append(page.articleHTML())
         }
         for (i, chapter) in chapters.enumerated() {
-            let (referenced, missing) = numbering.references.resolve(articles[i])
+            let (article, missing) = numbering.references.resolve(articles[i])
             // A chapter not built this time has no figures yet: its page says so, its references wait for it.
             if results[i] != nil { problems += missing.map { "\(chapter.path): @\($0) refers to no figure or table label" } }
-            let (cited, keys, unknown) = citations.resolve(referenced)
-            if results[i] != nil {
-                problems += unknown.map { "\(chapter.path): @\($0) is not a key of \(bibURL.lastPathComponent) (a citation needs its entry)" }
-            }
-            let article = cited + citations.referenceList(keys)
             let seconds = results[i]?.cells.reduce(0) { $0 + $1.seconds }
             let html = SiteLayout.page(title: chapter.title, chapters: chapters, current: i, article: article,
                                        footer: metadata.footerHTML(cellSeconds: seconds))
@@ -189,7 +185,10 @@ public struct ReportBuilder {
     }
 
     func cellProblems(_ chapter: Chapter, _ result: ChapterResult) -> [String] {
-        result.cells.filter { $0.status == .failed }.compactMap { cell in
+        let inline = chapter.inlineExpressions.compactMap { value -> String? in
+            result.inlineValues?[value.index]?.error.map { "\(chapter.path):\(value.line): inline value `\(value.expression)` threw \($0)" }
+        }
+        return inline + result.cells.filter { $0.status == .failed }.compactMap { cell in
             let block = chapter.cells.first { $0.cellNumber == cell.number }
             if block?.options.error == true { return nil }
             let message = cell.outputs.compactMap { output -> String? in

@@ -43,6 +43,8 @@ public struct ChapterResult: Codable, Sendable, Equatable {
 public struct InlineValue: Codable, Sendable, Equatable {
     public var text: String
     public var runs: [String]
+    /// What the expression threw, when it did.
+    public var error: String? = nil
 }
 
 public struct ExperimentTally: Codable, Sendable, Equatable {

@@ -72,12 +72,13 @@ public final class CellRunner: @unchecked Sendable {
     }
 
     /// Inline value `index` (at `line` of the chapter): its expression's value after the cells before it.
+    /// An inline value that throws shows its error in place and is a build problem; the chapter goes on.
     public func inline(_ index: Int, line: Int, _ value: () throws -> Any) throws {
         do {
             let computed = try value()
             inlineValues[index] = InlineValue(text: InlineText.of(computed), runs: InlineText.runs(of: computed))
         } catch {
-            throw RuntimeError("the inline value at line \(line) threw \(CellRunner.describe(error))")
+            inlineValues[index] = InlineValue(text: "", runs: [], error: CellRunner.describe(error))
         }
     }
 

@@ -3,6 +3,9 @@ import Foundation
 
 enum InlineText {
     static func of(_ value: Any) -> String {
+        // An optional reads as its value, or "–" when it has none.
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional { return mirror.children.first.map { of($0.value) } ?? "–" }
         switch value {
         case let text as String: return text
         case let text as Substring: return String(text)
@@ -25,6 +28,8 @@ enum InlineText {
 extension InlineText {
     /// The runs an inline value came from, when it is a measured one.
     static func runs(of value: Any) -> [String] {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional { return mirror.children.first.map { runs(of: $0.value) } ?? [] }
         switch value {
         case let measured as Measured: return measured.runs
         case let cell as Table.Value: return cell.runs

@@ -39,6 +39,9 @@ public struct RunRecord: Codable, Sendable, Equatable {
         return "runs/" + (runs.count == 1 ? first : groupID(runs)) + ".json"
     }
 
+    /// A run id as the memo makes them (lower-case hex), the only kind a link or a file name is made from.
+    static func isValidID(_ id: String) -> Bool { !id.isEmpty && id.count <= 128 && id.allSatisfy { $0.isHexDigit && !$0.isUppercase } }
+
     static func groupID(_ runs: [String]) -> String { "group-" + Fingerprint.fnv1a(runs.sorted().joined(separator: ",")) }
 }
 

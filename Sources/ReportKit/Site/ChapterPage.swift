@@ -19,18 +19,20 @@ struct ChapterPage {
         var groups: [String: [String]] = [:]
         /// Files the pages link to besides figures (each table as CSV), by path relative to the site.
         var files: [String: Data] = [:]
-        /// What a reader cannot do without: a labelled figure or table with no caption.
+        /// What a reader cannot do without: a labelled figure or table with no caption, a citation with no entry.
         var problems: [String] = []
+        var citations = Citations(bibliography: Bibliography())
     }
 
     /// `text` linked to the record of the runs it came from, their summary on hover; as it is when it came from none.
     func traced(_ text: String, runs: [String]) -> String {
+        let runs = runs.filter(RunRecord.isValidID)
         guard let href = RunRecord.href(runs) else { return text }
         numbering.linkedRuns.formUnion(runs)
         if runs.count > 1 { numbering.groups[RunRecord.groupID(runs)] = runs }
         let records = runs.compactMap { result?.runs?[$0] }
         let title = records.count == 1 ? records[0].summary : "the mean over \(runs.count) runs (\(records.first.map { $0.configuration.method.rawValue } ?? "experiments")); the link lists them"
-        return "<a class=\"run\" href=\"\(href)\" title=\"\(HTML.escape(title))\">\(text)</a>"
+        return "<a class=\"run\" href=\"\(HTML.escape(href))\" title=\"\(HTML.escape(title))\">\(text)</a>"
     }
 
     func articleHTML() -> String {
@@ -39,6 +41,12 @@ struct ChapterPage {
         let cellBlocks = chapter.codeBlocks.filter(\.isCell)
         var html = document.html(replacingCodeBlocks: Set(cellBlocks.map(\.blockIndex)), inlineValues: true)
         html = math.restore(in: html, escape: HTML.escape)
+        // Citations in the prose only: before the inline values and the cells' outputs go in.
+        let (cited, keys, unknown) = numbering.citations.resolve(html)
+        html = cited
+        if result != nil {
+            numbering.problems += unknown.map { "\(chapter.path): @\($0) is not a key of references.bib (a citation needs its entry)" }
+        }
         for value in chapter.inlineExpressions {
             html = html.replacingOccurrences(of: MarkdownDocument.inlinePlaceholder(value.index), with: inlineHTML(value))
         }
@@ -51,7 +59,7 @@ struct ChapterPage {
         for block in cellBlocks {
             html = html.replacingOccurrences(of: MarkdownDocument.placeholder(block.blockIndex), with: cellHTML(block))
         }
-        return html
+        return html + numbering.citations.referenceList(keys)
     }
 
     /// An inline value as it reads, its expression on hover; a value the build did not reach says so.
@@ -59,6 +67,9 @@ struct ChapterPage {
         let source = HTML.escape("\(InlineExpression.marker) \(value.expression)")
         guard let computed = result?.inlineValues?[value.index] else {
             return "<span class=\"inline-value missing\" title=\"not computed in this build: \(source)\">?</span>"
+        }
+        if let error = computed.error {
+            return "<span class=\"inline-value missing\" role=\"alert\" title=\"\(source) threw \(HTML.escape(error))\">error: \(HTML.escape(error))</span>"
         }
         return "<span class=\"inline-value\" title=\"\(source)\">\(traced(HTML.escape(computed.text), runs: computed.runs))</span>"
     }
@@ -78,15 +89,16 @@ struct ChapterPage {
         if cell.status == .notRun {
             out += "<div class=\"cell-note\">Not run: an earlier cell stopped the chapter.</div>\n"
         }
-        var figureInCell = 0
+        var figureInCell = 0, tableInCell = 0
         for output in cell.outputs {
             if case .figure = output { figureInCell += 1 }
-            out += render(output, options: block.options, figureInCell: figureInCell)
+            if case .table = output { tableInCell += 1 }
+            out += render(output, options: block.options, figureInCell: figureInCell, tableInCell: tableInCell)
         }
         return out + "</div>\n"
     }
 
-    func render(_ output: CellOutput, options: CellOptions, figureInCell: Int) -> String {
+    func render(_ output: CellOutput, options: CellOptions, figureInCell: Int, tableInCell: Int = 1) -> String {
         switch output {
         case .text(let text):
             return "<pre class=\"cell-output\">\(HTML.escape(text))</pre>\n"
@@ -114,13 +126,15 @@ struct ChapterPage {
             """
         case .table(let table):
             numbering.tables += 1
-            let id = options.label ?? "\(chapter.name)-table-\(numbering.tables)"
-            if let label = options.label { numbering.references.targets[label] = .init(text: "Table \(numbering.tables)", href: "\(fileName)#\(label)") }
+            // The cell's label names its first table; more tables in the cell get -2, -3...
+            let label = options.label.map { tableInCell > 1 ? "\($0)-\(tableInCell)" : $0 }
+            let id = label ?? "\(chapter.name)-table-\(numbering.tables)"
+            if let label { numbering.references.targets[label] = .init(text: "Table \(numbering.tables)", href: "\(fileName)#\(label)") }
             let csv = "tables/\(id).csv"
             numbering.files[csv] = Data(table.csv().utf8)
             var out = "<table class=\"result\" id=\"\(HTML.escape(id))\">\n"
             let caption = table.caption ?? options.caption
-            if caption == nil, let label = options.label {
+            if caption == nil, let label {
                 numbering.problems.append("\(chapter.path): table @\(label) has no caption (//| caption: or Table(caption:))")
             }
             out += "<caption><span class=\"table-number\">Table \(numbering.tables).</span> \(HTML.escape(caption ?? "")) "

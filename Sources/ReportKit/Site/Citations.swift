@@ -1,6 +1,7 @@
-// `[@roth2022; @li2024]` and `@roth2022` in a page become linked citations of Chapters/references.bib,
+// `[@roth2022; @li2024]` and `@roth2022` in a chapter's prose become linked citations of Chapters/references.bib,
 // and the page gets a reference list of what it cites. Figure and table labels (@fig-, @tab-) are left
-// to CrossReferences; `@` after a letter or digit (an e-mail address) and code are left alone.
+// to CrossReferences; `@` after a letter or digit (an e-mail address), code, links, scripts and styles are left alone,
+// and so is what cells show (the prose is resolved before their outputs go in).
 import Foundation
 import Notebook
 
@@ -14,6 +15,21 @@ struct Citations {
         var key = String(text.prefix(while: isKeyCharacter))
         while key.hasSuffix("-") || key.hasSuffix(":") { key.removeLast() }
         return key
+    }
+
+    /// "@a, p. 3 &amp; 4; @b": split at each ";" that an "@" follows (an entity's ";" is not one).
+    static func items(_ text: Substring) -> [String] {
+        var items: [String] = [], current = ""
+        var i = text.startIndex
+        while i < text.endIndex {
+            if text[i] == ";", text[text.index(after: i)...].drop(while: { $0 == " " }).first == "@" {
+                items.append(current.trimmingCharacters(in: .whitespaces)); current = ""
+            } else {
+                current.append(text[i])
+            }
+            i = text.index(after: i)
+        }
+        return items + [current.trimmingCharacters(in: .whitespaces)]
     }
 
     static func isCrossReference(_ key: String) -> Bool {
@@ -35,24 +51,17 @@ struct Citations {
         while let at = rest.firstIndex(where: { $0 == "<" || $0 == "@" || $0 == "[" }) {
             out += rest[..<at]
             rest = rest[at...]
-            if rest.first == "<" {
-                let end = rest.firstIndex(of: ">").map { rest.index(after: $0) } ?? rest.endIndex
-                let tag = rest[..<end].lowercased()
-                if tag.hasPrefix("<pre") || tag.hasPrefix("<code") { inCode += 1 }
-                if tag.hasPrefix("</pre") || tag.hasPrefix("</code") { inCode = max(0, inCode - 1) }
-                out += rest[..<end]; rest = rest[end...]
-                continue
-            }
+            if HTML.passTag(&rest, into: &out, codeDepth: &inCode) { continue }
             let before = out.last
             let free = inCode == 0 && !(before?.isLetter ?? false) && !(before?.isNumber ?? false)
             if rest.first == "[", free, rest.dropFirst().first == "@", let close = rest.firstIndex(of: "]"),
                !rest[..<close].contains("<") {
                 // [@a; @b, p. 3]: every item a key, each with what follows it
-                let items = rest[rest.index(after: rest.startIndex)..<close].split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                let items = Self.items(rest[rest.index(after: rest.startIndex)..<close])
                 if items.allSatisfy({ $0.hasPrefix("@") && !Self.key(in: $0.dropFirst()).isEmpty && !Self.isCrossReference(Self.key(in: $0.dropFirst())) }) {
                     let parts = items.map { item -> String in
                         let key = Self.key(in: item.dropFirst())
-                        return cite(key, parenthetical: true) + HTML.escape(String(item.dropFirst(1 + key.count)))
+                        return cite(key, parenthetical: true) + String(item.dropFirst(1 + key.count))   // already HTML
                     }
                     out += "(" + parts.joined(separator: "; ") + ")"
                     rest = rest[rest.index(after: close)...]

@@ -21,15 +21,7 @@ struct CrossReferences {
         while let at = rest.firstIndex(where: { $0 == "<" || $0 == "@" }) {
             out += rest[..<at]
             rest = rest[at...]
-            if rest.first == "<" {
-                let end = rest.firstIndex(of: ">").map { rest.index(after: $0) } ?? rest.endIndex
-                let tag = rest[..<end].lowercased()
-                if tag.hasPrefix("<pre") || tag.hasPrefix("<code") { inCode += 1 }
-                if tag.hasPrefix("</pre") || tag.hasPrefix("</code") { inCode = max(0, inCode - 1) }
-                out += rest[..<end]
-                rest = rest[end...]
-                continue
-            }
+            if HTML.passTag(&rest, into: &out, codeDepth: &inCode) { continue }
             // "@" followed by kind-label
             let body = rest.dropFirst()
             let label = String(body.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })

@@ -13,7 +13,7 @@ enum RunRecordWriter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         // Every run the chapters used, linked or not: `report runs` and a reader can find them all.
-        for (id, record) in records { try AtomicFile.write(try encoder.encode(record), to: folder.appendingPathComponent(id + ".json")) }
+        for (id, record) in records where RunRecord.isValidID(id) { try AtomicFile.write(try encoder.encode(record), to: folder.appendingPathComponent(id + ".json")) }
         for (id, runs) in groups {
             try AtomicFile.write(try encoder.encode(RunGroup(id: id, runs: runs)), to: folder.appendingPathComponent(id + ".json"))
         }
