@@ -13,7 +13,7 @@ import Testing
         let (status, output) = try report.run(["build"])
         #expect(status == 1, "failing cells make the build exit non-zero:\n\(output)")
         #expect(output.contains("Chapters/02-throws.md:8: cell 2: Broken: the data folder is empty"))
-        #expect(output.contains("Chapters/03-crash.md: the chapter's process crashed"))
+        #expect(output.contains("Chapters/03-crash.md:7: the chapter's process crashed: Fatal error: Index out of range; The process was killed by signal 4"), "\(output)")
         #expect(output.contains("@fig-missing refers to no figure or table label"))
         #expect(output.contains("Chapters/04-after.md: table @tab-bare has no caption"))
         #expect(output.contains("Chapters/04-after.md: @nosuchkey is not a key of references.bib"))
@@ -41,6 +41,11 @@ import Testing
 
         let crash = try report.failedPage("03-crash.html")
         #expect(crash.contains("<div class=\"chapter-crash\""))
+        // The reason and the chapter's line first, the backtrace folded.
+        #expect(crash.contains(#"<span class="crash-reason">Fatal error: Index out of range</span> <span class="crash-line">At Chapters/03-crash.md:7:13.</span>"#), "\(crash)")
+        if crash.contains("Program crashed") {
+            #expect(crash.contains(#"<details class="backtrace"><summary>Backtrace</summary>"#), "the backtrace is folded")
+        }
         #expect(crash.contains("<pre class=\"cell-output\">about to crash\n"), "what the crashing cell printed is kept")
         #expect(crash.contains("Fatal error: Index out of range"))
         #expect(crash.contains("was killed by signal"))

@@ -121,7 +121,9 @@ public struct ReportBuilder {
             }
             if result.succeeded { try cache.store(result, key: key, from: staging) }
             if let crash = result.crash {
-                problems.append("\(chapter.path): the chapter's process crashed: \(crash.split(separator: "\n").first ?? "")")
+                let report = CrashReport(crash, printed: result.failedCellText, chapter: chapter.name)
+                let place = report.line.map { "\(chapter.path):\($0)" } ?? chapter.path
+                problems.append("\(place): the chapter's process crashed: \(report.reason.map { $0 + "; " } ?? "")\(report.ending)")
             }
             problems += cellProblems(chapter, result)
         }

@@ -54,7 +54,16 @@ struct ChapterPage {
             html = "<div class=\"cell-note\">This chapter was not built: run <code>report build</code> without --chapter.</div>\n" + html
         }
         if let crash = result?.crash {
-            html = "<div class=\"chapter-crash\" role=\"alert\"><strong>This chapter's process crashed.</strong><pre>\(HTML.escape(crash))</pre></div>\n" + html
+            // The reason and the chapter's line first; the log with its backtrace folded under them.
+            let report = CrashReport(crash, printed: result?.failedCellText ?? [], chapter: chapter.name)
+            var box = "<div class=\"chapter-crash\" role=\"alert\"><strong>This chapter's process crashed.</strong>"
+            if let reason = report.reason { box += " <span class=\"crash-reason\">\(HTML.escape(reason))</span>" }
+            if let line = report.line { box += " <span class=\"crash-line\">At \(HTML.escape(chapter.path)):\(line)\(report.column.map { ":\($0)" } ?? "").</span>" }
+            box += "<p>\(HTML.escape(report.ending))</p>"
+            if !report.log.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                box += "<details class=\"crash-log\"><summary>What the process printed last, with its backtrace</summary><pre>\(HTML.escape(report.log))</pre></details>"
+            }
+            html = box + "</div>\n" + html
         }
         for block in cellBlocks {
             html = html.replacingOccurrences(of: MarkdownDocument.placeholder(block.blockIndex), with: cellHTML(block))
@@ -101,6 +110,13 @@ struct ChapterPage {
     func render(_ output: CellOutput, options: CellOptions, figureInCell: Int, tableInCell: Int = 1) -> String {
         switch output {
         case .text(let text):
+            // A crash's backtrace, after the runtime's message, is folded under it.
+            let markers = ["*** Signal ", "*** Program crashed", "💣 Program crashed"]
+            if let start = markers.compactMap({ text.range(of: $0)?.lowerBound }).min() {
+                let message = String(text[..<start]), backtrace = String(text[start...])
+                return "<pre class=\"cell-output\">\(HTML.escape(message))</pre>\n"
+                    + "<details class=\"backtrace\"><summary>Backtrace</summary><pre class=\"cell-output\">\(HTML.escape(backtrace))</pre></details>\n"
+            }
             return "<pre class=\"cell-output\">\(HTML.escape(text))</pre>\n"
         case .markdown(let markdown):
             let math = MathExtractor(markdown)

@@ -118,6 +118,8 @@ enum SiteLayout {
     .cell-output { background: #fff; border-left: 3px solid var(--rule); white-space: pre-wrap; overflow-wrap: anywhere; }
     .cell-error, .chapter-crash { border: 2px solid var(--error); padding: .5rem .8rem; margin: .6rem 0; background: #fff5f5; }
     .cell-error strong, .chapter-crash strong { color: var(--error); }
+    .crash-reason { font-family: "DejaVu Sans Mono", monospace; }
+    .crash-log summary, .backtrace summary { cursor: pointer; color: var(--muted); }
     .cell-note { color: var(--muted); font-style: italic; font-size: 14px; }
     .math.display { margin: 1rem 0; overflow-x: auto; }
     .xref-missing { color: var(--error); font-weight: bold; }
