@@ -9,6 +9,9 @@ let optimisedEvenInDebug: [SwiftSetting] = [
     .swiftLanguageMode(.v5),
 ]
 
+// Chapters' compile errors quote the offending line itself (the chapter's text), not an excerpt of the generated file.
+let chapterSettings: [SwiftSetting] = [.swiftLanguageMode(.v5), .unsafeFlags(["-diagnostic-style=llvm"])]
+
 let package = Package(
     name: "DevPromptReport",
     platforms: [.macOS(.v13)],
@@ -65,7 +68,7 @@ let package = Package(
         ]),
         // The chapters themselves: the plugin compiles each Chapters/*.md into Swift.
         .target(name: "Chapters", dependencies: ["ReportKit", "Engine", "Figures"], path: "Chapters", exclude: ["references.bib"],
-                swiftSettings: [.swiftLanguageMode(.v5)], plugins: ["ChapterCells"]),
+                swiftSettings: chapterSettings, plugins: ["ChapterCells"]),
         .executableTarget(name: "ChapterCompiler", dependencies: ["Notebook"]),
         .plugin(name: "ChapterCells", capability: .buildTool(), dependencies: ["ChapterCompiler"]),
         .plugin(name: "EngineFingerprint", capability: .buildTool(), dependencies: ["ChapterCompiler"]),
@@ -78,7 +81,7 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         // Chapters that exercise the generator (errors, crashes, escaping), and a `report` built over them.
         .target(name: "FixtureChapters", dependencies: ["ReportKit", "Engine", "Figures"], path: "Tests/Fixtures/FixtureChapters", exclude: ["references.bib"],
-                swiftSettings: [.swiftLanguageMode(.v5)], plugins: ["ChapterCells"]),
+                swiftSettings: chapterSettings, plugins: ["ChapterCells"]),
         .executableTarget(name: "ReportFixtures", dependencies: ["ReportKit", "FixtureChapters"], path: "Tests/Fixtures/ReportFixtures"),
         .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "Chapters", "ReportFixtures", "TestSupport"]),
     ]

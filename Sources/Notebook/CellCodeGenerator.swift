@@ -33,8 +33,15 @@ public enum CellCodeGenerator {
             out += "        try __cells.begin(\(number))\n"
             // A cell that may fail gets its own scope, so its error stops only itself.
             if cell.options.error { out += "        do {\n" }
-            out += "#sourceLocation(file: \(literal(displayPath)), line: \(cell.codeLine))\n"
-            out += cell.code + "\n"
+            // Before each statement the runner notes its line, so an error names the line that threw.
+            let starts = Set(StatementStarts.lines(in: cell.code))
+            for (offset, line) in cell.code.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                if starts.contains(offset) || offset == 0 {
+                    if starts.contains(offset) { out += "__cells.line = \(cell.codeLine + offset)\n" }
+                    out += "#sourceLocation(file: \(literal(displayPath)), line: \(cell.codeLine + offset))\n"
+                }
+                out += line + "\n"
+            }
             out += "#sourceLocation()\n"
             if cell.options.error { out += "        } catch { __cells.record(error) }\n" }
             inlineValues(after: number)

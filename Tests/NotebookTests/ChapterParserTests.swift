@@ -119,7 +119,9 @@ import Testing
     @Test func generatedSourcePointsCompileErrorsAtTheChapterLines() throws {
         let chapter = try ChapterParser.parse(source: Self.source, name: "04-deviation", path: "Chapters/04-deviation.md")
         let swift = CellCodeGenerator.swiftSource(for: chapter, displayPath: "Chapters/04-deviation.md")
-        #expect(swift.contains("#sourceLocation(file: \"Chapters/04-deviation.md\", line: 15)\nlet x = 1\nprint(x)\n#sourceLocation()"))
+        // Each statement's line is noted before it runs (a thrown error names it), and mapped back to the chapter.
+        #expect(swift.contains("__cells.line = 15\n#sourceLocation(file: \"Chapters/04-deviation.md\", line: 15)\nlet x = 1\n"
+                               + "__cells.line = 16\n#sourceLocation(file: \"Chapters/04-deviation.md\", line: 16)\nprint(x)\n#sourceLocation()"))
         #expect(swift.contains("try __cells.begin(2)\n        do {\n"))
         #expect(swift.contains("} catch { __cells.record(error) }"))
         #expect(swift.contains("cellCount: 2"))

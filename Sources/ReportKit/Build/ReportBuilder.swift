@@ -196,7 +196,7 @@ public struct ReportBuilder {
             let message = cell.outputs.compactMap { output -> String? in
                 if case .error(let text) = output { return text } else { return nil }
             }.last ?? "failed"
-            return "\(chapter.path):\(block?.codeLine ?? 0): cell \(cell.number): \(message)"
+            return "\(chapter.path):\(cell.line ?? block?.codeLine ?? 0): cell \(cell.number): \(message)"
         }
     }
 

@@ -20,6 +20,8 @@ public struct CellResult: Codable, Sendable, Equatable {
     public var status: CellStatus
     public var outputs: [CellOutput]
     public var seconds: Double
+    /// The chapter line of the statement that threw, when the cell failed there.
+    public var line: Int? = nil
 }
 
 public struct ChapterResult: Codable, Sendable, Equatable {

@@ -27,6 +27,9 @@ public final class CellRunner: @unchecked Sendable {
     private var currentNumber: Int?
     private var currentOutputs: [CellOutput] = []
     private var currentFailed = false
+    private var currentErrorLine: Int?
+    /// The chapter line of the statement running now; the generated code sets it before each statement.
+    public var line = 0
     private var started = Date()
     private var figureCount = 0
     private var savedStdout: Int32 = -1
@@ -60,6 +63,8 @@ public final class CellRunner: @unchecked Sendable {
         currentNumber = number
         currentOutputs = []
         currentFailed = false
+        currentErrorLine = nil
+        line = 0
         started = Date()
         progress?.write("\u{1}cell \(number)/\(cellCount)\n".data(using: .utf8)!)
         let url = CellRunner.captureURL(workDirectory: workDirectory, cell: number)
@@ -92,6 +97,7 @@ public final class CellRunner: @unchecked Sendable {
     public func record(_ error: Error) {
         currentOutputs.append(.error(CellRunner.describe(error)))
         currentFailed = true
+        currentErrorLine = line > 0 ? line : nil
     }
 
     /// An uncaught error: the current cell failed and the cells after it do not run.
@@ -138,7 +144,7 @@ public final class CellRunner: @unchecked Sendable {
         dup2(savedStdout, STDOUT_FILENO)
         dup2(savedStderr, STDERR_FILENO)
         results.append(CellResult(number: number, status: currentFailed ? .failed : .ok, outputs: currentOutputs,
-                                  seconds: Date().timeIntervalSince(started)))
+                                  seconds: Date().timeIntervalSince(started), line: currentErrorLine))
         currentNumber = nil
         try save(completed: false)
     }

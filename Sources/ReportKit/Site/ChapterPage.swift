@@ -102,12 +102,12 @@ struct ChapterPage {
         for output in cell.outputs {
             if case .figure = output { figureInCell += 1 }
             if case .table = output { tableInCell += 1 }
-            out += render(output, options: block.options, figureInCell: figureInCell, tableInCell: tableInCell)
+            out += render(output, options: block.options, figureInCell: figureInCell, tableInCell: tableInCell, line: cell.line)
         }
         return out + "</div>\n"
     }
 
-    func render(_ output: CellOutput, options: CellOptions, figureInCell: Int, tableInCell: Int = 1) -> String {
+    func render(_ output: CellOutput, options: CellOptions, figureInCell: Int, tableInCell: Int = 1, line: Int? = nil) -> String {
         switch output {
         case .text(let text):
             // A crash's backtrace, after the runtime's message, is folded under it.
@@ -122,7 +122,8 @@ struct ChapterPage {
             let math = MathExtractor(markdown)
             return "<div class=\"cell-markdown\">\(math.restore(in: MarkdownDocument(math.markdown).html(allowRawHTML: false), escape: HTML.escape))</div>\n"
         case .error(let message):
-            return "<div class=\"cell-error\" role=\"alert\"><strong>Error</strong><pre>\(HTML.escape(message))</pre></div>\n"
+            let place = line.map { " at \(HTML.escape(chapter.path)):\($0)" } ?? ""
+            return "<div class=\"cell-error\" role=\"alert\"><strong>Error\(place)</strong><pre>\(HTML.escape(message))</pre></div>\n"
         case .figure(let path, let label, let caption):
             numbering.figures += 1
             // The cell's label names its first figure; more figures in the cell get -2, -3...
