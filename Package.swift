@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // System libraries, found through pkg-config; scripts/bootstrap installs the apt packages.
@@ -57,10 +58,11 @@ let package = Package(
         // The chapter document model: front matter, Markdown blocks, Swift cells and their options.
         .target(name: "Notebook", dependencies: ["CCmarkGFM", .product(name: "Yams", package: "Yams")]),
         .target(name: "CStdio"),
-        // The report generator: cell runtime, HTML site, the build/list/clean commands, the workspace.
+        // The report generator: cell runtime, HTML site, the build/list/clean/preview commands, the workspace.
         .target(name: "ReportKit", dependencies: [
             "Notebook", "Figures", "Engine", "CStdio",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
         ], plugins: ["EngineFingerprint"]),
         // The engine's commands (eval, detect, embed, data, bench, pretrain, compare), apart from the generator's.
         .target(name: "EngineCommands", dependencies: [

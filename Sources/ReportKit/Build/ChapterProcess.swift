@@ -36,12 +36,20 @@ struct ChapterProcess {
         process.standardInput = FileHandle.nullDevice
 
         let collector = OutputCollector(onProgress: onProgress)
-        pipe.fileHandleForReading.readabilityHandler = { handle in collector.append(handle.availableData) }
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            // At end of file the handler would fire again and again: stop it.
+            if data.isEmpty { handle.readabilityHandler = nil } else { collector.append(data) }
+        }
         try? FileManager.default.removeItem(at: resultURL)
+        let ended = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in ended.signal() }
         try process.run()
         let pid = process.processIdentifier
         RunningChapter.shared.started(pid)
-        let timedOut = Self.wait(for: process, limit: timeout)
+        let timedOut = Self.wait(for: process, ended: ended, limit: timeout)
+        // Stopped by an interrupt: the handler removes the build's folders and exits; writing on into them would race it.
+        while RunningChapter.shared.interrupted { pause() }
         // What the chapter left running in its group (and holding the output pipe) goes with it.
         kill(-pid, SIGKILL)
         RunningChapter.shared.finished()
@@ -79,12 +87,12 @@ struct ChapterProcess {
     }
 
     /// Waits for the chapter's process; past `limit` stops its whole process group (TERM, then KILL). True when it timed out.
-    static func wait(for process: Process, limit: TimeInterval) -> Bool {
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async { process.waitUntilExit(); done.signal() }
-        guard done.wait(timeout: .now() + limit) == .timedOut else { return false }
+    /// `ended` is signalled by the process's termination handler: Foundation's `waitUntilExit` on Linux
+    /// spins its run loop on a thread with nothing to run, taking a core from the chapter.
+    static func wait(for process: Process, ended: DispatchSemaphore, limit: TimeInterval) -> Bool {
+        guard ended.wait(timeout: .now() + limit) == .timedOut else { return false }
         RunningChapter.stop(process.processIdentifier)
-        done.wait()
+        ended.wait()
         return true
     }
 
@@ -116,7 +124,7 @@ final class RunningChapter: @unchecked Sendable {
             Foundation.signal(signal, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
             source.setEventHandler { [self] in
-                lock.lock(); let pid = self.pid, folders = cleanup; lock.unlock()
+                lock.lock(); isInterrupted = true; let pid = self.pid, folders = cleanup; lock.unlock()
                 // Never between the two renames that swap a finished site in: wait for them, then exit holding the lock.
                 OwnedFolder.swapLock.lock()
                 if let pid { RunningChapter.stop(pid) }
@@ -129,6 +137,8 @@ final class RunningChapter: @unchecked Sendable {
         }
     }
     private var sources: [DispatchSourceSignal] = []
+    private var isInterrupted = false
+    var interrupted: Bool { lock.lock(); defer { lock.unlock() }; return isInterrupted }
     func finished() { lock.lock(); pid = nil; lock.unlock() }
     var current: pid_t? { lock.lock(); defer { lock.unlock() }; return pid }
 

@@ -12,7 +12,7 @@ public struct ReportCommand: ParsableCommand {
             abstract: "Build the DevPrompt report: run the chapters' Swift cells and write the HTML site.",
             discussion: "Exit codes: 0 success; 1 a failed run, bad data or a refused write; 64 a usage error; 128 + the signal when interrupted.",
             version: "report \(Engine.version) (engine sources \(engineSourceFingerprint))",
-            subcommands: [BuildCommand.self, ListCommand.self, CleanCommand.self, RunsCommand.self] + engineCommands + [RunChapterCommand.self])
+            subcommands: [BuildCommand.self, PreviewCommand.self, ListCommand.self, CleanCommand.self, RunsCommand.self] + engineCommands + [RunChapterCommand.self])
     }
 
     /// The engine's commands, handed over by the executable (EngineCommands.all).
