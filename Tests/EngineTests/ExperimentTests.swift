@@ -33,12 +33,14 @@ import Testing
             let m = result.metrics
             for value in [m.imageAUROC, m.pixelAUROC, m.aupro, m.f1max, m.pixelF1max] { #expect((0...1).contains(value), "\(method): \(m)") }
             #expect(m.imageAUROCInterval[0] <= m.imageAUROC && m.imageAUROC <= m.imageAUROCInterval[1])
-            #expect(result.losses.count == (method == .memory ? 0 : 3))
+            #expect(result.losses.count == (method.learnsPrompts ? 3 : 0))
             #expect(result.images.first { $0.isDefective }!.mask!.hasPrefix("bottle/ground_truth/"))
             misses[method] = result.cacheMisses
         }
         // memory runs first: it encodes the shot and 55 test images; the others only DevPrompt's 2 CutPaste anomalies.
+        // WinCLIP's window features are computed once per image: the test images by WinCLIP, then only the shot by WinCLIP+.
         #expect(misses[.memory] == 56 && misses[.promptad] == 0 && misses[.devprompt] == 2, "\(misses)")
+        #expect(misses[.winclip] == 55 && misses[.winclipPlus] == 1, "\(misses)")
     }
 
     @Test func aFinishedExperimentIsMemoisedByItsWholeConfiguration() throws {

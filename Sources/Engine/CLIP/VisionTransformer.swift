@@ -137,6 +137,11 @@ public final class VisionTransformer: @unchecked Sendable {
         return (vv, tapped)
     }
 
+    /// ln_post over rows x (C) in place: open_clip's `output_tokens` when applied to the last block's patch tokens.
+    func postNormalize(_ rows: UnsafeMutablePointer<Float>, rows count: Int) {
+        LayerNorm.forward(rows, rows, lnPostWeight, lnPostBias, rows: count, cols: configuration.vision.width)
+    }
+
     /// rows x (C) -> ln_post -> @ proj (C, E).
     func project(_ tokens: [Float], rows: Int) -> [Float] {
         let C = configuration.vision.width, E = configuration.embedDimension

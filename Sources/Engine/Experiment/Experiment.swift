@@ -107,8 +107,8 @@ final class ExperimentRun {
     }
 
     func execute() throws -> ExperimentResult {
+        if c.method.isWinCLIP { return try executeWinCLIP() }
         let clip = model.clip
-        let v = clip.configuration.vision
         let shots = try shots()
         let encodeShots = ProgressTracker("encoding shots", total: shots.count)
         let shotFeatures = try timed("encode shots") {
@@ -130,8 +130,14 @@ final class ExperimentRun {
                                      mask: sample.mask.map(experiment.relative), score: score, patchMap: patchMap)
             images.append(scored)
         }
+        return try finish(shots: shots, images: images, losses: losses)
+    }
+
+    /// The result with its metrics, times and cache counts.
+    func finish(shots: [AnomalySample], images: [ScoredImage], losses: [Float]) throws -> ExperimentResult {
+        let v = model.clip.configuration.vision
         var result = ExperimentResult(configuration: c, model: model.name, modelIdentity: model.identity, dataRoot: experiment.dataRoot,
-                                      shots: shots.map { experiment.relative($0.path) }, taps: taps,
+                                      shots: shots.map { experiment.relative($0.path) }, taps: c.method.isWinCLIP ? [] : taps,
                                       gridWidth: v.gridWidth, gridHeight: v.gridHeight, images: images,
                                       metrics: ExperimentMetrics(imageAUROC: 0, pixelAUROC: 0, aupro: 0, f1max: 0, pixelF1max: 0, imageAUROCInterval: []),
                                       losses: losses, seconds: [:], cacheHits: 0, cacheMisses: 0)

@@ -9,6 +9,28 @@ public enum DetectionMethod: String, Codable, CaseIterable, Sendable {
     case promptad
     /// DevPrompt: PromptAD plus the deviation loss with Top-K MIL; deviation map fused with the visual memory.
     case devprompt
+    /// WinCLIP zero-shot: hand-written prompt ensembles against the image and its 2x2 and 3x3 windows; no shots.
+    case winclip
+    /// WinCLIP+: WinCLIP plus the shots' patch tokens and windows as visual memories.
+    case winclipPlus = "winclip+"
+
+    /// How tables and figures name the method. `memory` is not PatchCore proper (WideResNet-50 features, a coreset).
+    public var label: String {
+        switch self {
+        case .memory: return "PatchCore-style memory (CLIP features)"
+        case .promptad: return "PromptAD"
+        case .devprompt: return "DevPrompt"
+        case .winclip: return "WinCLIP"
+        case .winclipPlus: return "WinCLIP+"
+        }
+    }
+
+    /// The methods that learn prompts (epochs, learning rate and context apply to them).
+    public var learnsPrompts: Bool { self == .promptad || self == .devprompt }
+    /// The methods whose features are WinCLIP's (window embeddings), not the V-V tokens and taps.
+    public var isWinCLIP: Bool { self == .winclip || self == .winclipPlus }
+    /// Zero-shot methods use no normal image.
+    public var usesShots: Bool { self != .winclip }
 }
 
 /// Where DevPrompt's anomalous training images come from (docs/method-notes.md section 6).
@@ -68,8 +90,8 @@ public struct ExperimentConfiguration: Codable, Hashable, Sendable {
     /// A short line naming the settings that matter for the method.
     public var summary: String {
         let d = detector
-        var parts = ["\(d.method.rawValue)", "\(dataset.rawValue)/\(className)", "\(shots)-shot", "seed \(d.seed)"]
-        if d.method != .memory { parts.append("\(d.epochs) epochs, context from \(d.contextInit == .words ? "\"a photo of a\"" : "random")") }
+        var parts = ["\(d.method.rawValue)", "\(dataset.rawValue)/\(className)", d.method.usesShots ? "\(shots)-shot" : "zero-shot", "seed \(d.seed)"]
+        if d.method.learnsPrompts { parts.append("\(d.epochs) epochs, context from \(d.contextInit == .words ? "\"a photo of a\"" : "random")") }
         if d.method == .devprompt {
             parts.append(String(format: "lambda %g, top-K %g%%, margin %g, anomalies %@", d.lambda, d.topK * 100, d.margin, d.anomalies.rawValue))
         }

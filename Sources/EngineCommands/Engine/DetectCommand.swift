@@ -4,8 +4,8 @@ import Figures
 import Foundation
 import ReportKit
 
-/// `report detect`: DevPrompt (or PromptAD, or the memory baseline) on a user's own parts: learn
-/// from a few normal images, then score others, writing heatmap overlays and scores.
+/// `report detect`: DevPrompt (or PromptAD, WinCLIP+, the memory baseline) on a user's own parts: learn
+/// from a few normal images, then score others, writing heatmap overlays and scores; WinCLIP needs no normal image.
 struct DetectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detect",
@@ -13,8 +13,8 @@ struct DetectCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(name: .customLong("normal"), help: "A normal image of the part; repeatable (one is enough).")
-    var normals: [String]
+    @Option(name: .customLong("normal"), help: "A normal image of the part; repeatable (one is enough; none with --method winclip).")
+    var normals: [String] = []
 
     @Option(name: .customLong("image"), help: "An image to inspect; repeatable.")
     var images: [String]
@@ -31,7 +31,8 @@ struct DetectCommand: ParsableCommand {
     var size = EvalCommand.defaults.evaluationSize
 
     func validate() throws {
-        if normals.isEmpty { throw ValidationError("give at least one --normal image") }
+        if normals.isEmpty && detector.method != .winclip { throw ValidationError("give at least one --normal image (only --method winclip needs none)") }
+        if !normals.isEmpty && detector.method == .winclip { throw ValidationError("--method winclip is zero-shot and uses no --normal image; winclip+ does") }
         if images.isEmpty { throw ValidationError("give at least one --image to inspect") }
         if !(16...EvaluationMap.maxSize).contains(size) { throw ValidationError("--eval-size must be from 16 to \(EvaluationMap.maxSize) pixels") }
     }
@@ -47,24 +48,43 @@ struct DetectCommand: ParsableCommand {
             let clip = experimentModel.clip
             var c = ExperimentConfiguration(dataset: .folder, className: className)
             detector.apply(to: &c.detector)
-            let taps = c.resolvedTaps(layers: clip.configuration.vision.layers)
-            func features(_ image: Image) throws -> VisionOutput {
-                try clip.cachedVisionFeatures(image: image, surgery: true, taps: taps, geometry: c.geometry, cache: experimentModel.cache, identity: experimentModel.identity).output
-            }
             // Every file is read before anything is written: a bad image stops the run with nothing half done.
             let normalImages = try normals.map(ImageFile.read), testImages = try images.map(ImageFile.read)
-            let made = try FewShotDetector.anomalies(from: normalImages, configuration: c, encode: features)
-            let detector = try FewShotDetector(configuration: c, model: clip, taps: taps).fit(shots: try normalImages.map(features), anomalies: made)
+            let score = try c.method.isWinCLIP ? winCLIP(c, normalImages, experimentModel) : fewShot(c, normalImages, experimentModel)
             let progress = ProgressTracker("scoring images", total: testImages.count)
             let v = clip.configuration.vision
             let scored = try testImages.map { image -> (map: [Float], score: Float) in
                 defer { progress.step() }
-                let (grid, score) = detector.score(try features(image))
+                let (grid, score) = try score(image)
                 return (EvaluationMap.make(patchScores: grid, gridWidth: v.gridWidth, gridHeight: v.gridHeight, size: size), score)
             }
             try outFolder.write { try write(scored, testImages: testImages, model: experimentModel, configuration: c, to: $0) }
             print("wrote \(scored.count) overlays and scores.json to \(out)")
         }
+    }
+
+    /// DevPrompt, PromptAD or the memory, fitted on the normal images: image -> (grid map, score).
+    func fewShot(_ c: ExperimentConfiguration, _ normalImages: [Image], _ model: ExperimentModel) throws -> (Image) throws -> ([Float], Float) {
+        let clip = model.clip
+        let taps = c.resolvedTaps(layers: clip.configuration.vision.layers)
+        func features(_ image: Image) throws -> VisionOutput {
+            try clip.cachedVisionFeatures(image: image, surgery: true, taps: taps, geometry: c.geometry, cache: model.cache, identity: model.identity).output
+        }
+        let made = try FewShotDetector.anomalies(from: normalImages, configuration: c, encode: features)
+        let detector = try FewShotDetector(configuration: c, model: clip, taps: taps).fit(shots: try normalImages.map(features), anomalies: made)
+        return { image in let (grid, score) = detector.score(try features(image)); return (grid, score) }
+    }
+
+    /// WinCLIP (no normal image) or WinCLIP+ (the normal images as its memories): image -> (grid map, score).
+    func winCLIP(_ c: ExperimentConfiguration, _ normalImages: [Image], _ model: ExperimentModel) throws -> (Image) throws -> ([Float], Float) {
+        let clip = model.clip, v = clip.configuration.vision
+        let windows = WinCLIPWindows(gridHeight: v.gridHeight, gridWidth: v.gridWidth)
+        func features(_ image: Image) throws -> WinCLIPFeatures {
+            try clip.cachedWinCLIPFeatures(image: image, windows: windows, geometry: c.geometry, cache: model.cache, identity: model.identity).features
+        }
+        let text = try WinCLIPPrompts.textEmbeddings(clip, name: PromptLearner.promptName(c.className))
+        let scorer = WinCLIPScorer(text: text, windows: windows, shots: try normalImages.map(features))
+        return { image in let (score, grid) = scorer.score(try features(image)); return (grid, score) }
     }
 
     func write(_ scored: [(map: [Float], score: Float)], testImages: [Image], model: ExperimentModel, configuration c: ExperimentConfiguration,

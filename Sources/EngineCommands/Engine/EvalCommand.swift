@@ -16,7 +16,7 @@ struct EvalCommand: ParsableCommand {
     static let defaults = ExperimentConfiguration(dataset: .synthetic, className: "defaults")
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Run PromptAD, DevPrompt or the visual-memory baseline on a dataset's classes and print the metrics.")
+        abstract: "Run DevPrompt, PromptAD, WinCLIP, WinCLIP+ or the visual-memory baseline on a dataset's classes and print the metrics.")
 
     @Option(help: "mvtec, visa, folder or synthetic (the project's benchmark; generated under .report-cache on first use).")
     var dataset: DatasetKind?
@@ -182,7 +182,7 @@ struct EvalCommand: ParsableCommand {
 struct DetectorOptions: ParsableArguments {
     static let defaults = DetectorSettings()
 
-    @Option(help: "promptad, devprompt or memory (default: \(defaults.method.rawValue)).")
+    @Option(help: "devprompt, promptad, memory (PatchCore-style, on CLIP features), winclip (zero-shot) or winclip+ (default: \(defaults.method.rawValue)).")
     var method: DetectionMethod?
 
     @Option(help: "Seed of the shots, prompts and synthesised anomalies (default: \(defaults.seed)).")
