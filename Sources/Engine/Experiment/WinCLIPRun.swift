@@ -1,5 +1,6 @@
 // WinCLIP and WinCLIP+ as experiments: prompt ensembles for the class, window features from the
 // feature cache (computed once per image, shared by both methods and every draw of shots), anomalib's scoring.
+// **[choice]** the grid map then goes through the same upsampling and sigma-4 blur as every method (anomalib: no blur).
 import Foundation
 
 extension ExperimentRun {
