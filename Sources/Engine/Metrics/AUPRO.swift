@@ -36,13 +36,16 @@ public enum AUPRO {
             }
         }
         guard okPixels > 0, regions > 0 else { throw EngineError.invalidInput("AUPRO needs normal pixels and at least one defect region") }
-        let order = scores.indices.sorted { scores[$0] > scores[$1] }
+        // Highest score first: each pixel's order-preserving key, flipped, over its index; radix-sorted on the key alone.
+        var order = scores.indices.map { UInt64(~PixelAUROC.key(scores[$0])) << 32 | UInt64($0) }
+        RadixSort.sortByHighHalf(&order)
         var fprs: [Double] = [0], pros: [Double] = [0]
         var fp = 0.0, pro = 0.0
-        for (k, i) in order.enumerated() {
+        for k in order.indices {
+            let i = Int(order[k] & 0xFFFF_FFFF)
             fp += Double(fpChange[i]); pro += proChange[i]
             // Among equal scores only the last point counts (all of them pass the threshold together).
-            if k + 1 == order.count || scores[order[k + 1]] != scores[i] {
+            if k + 1 == order.count || order[k + 1] >> 32 != order[k] >> 32 {
                 fprs.append(min(fp / Double(okPixels), 1)); pros.append(min(pro / Double(regions), 1))
             }
         }

@@ -25,17 +25,29 @@ public enum EvaluationMap {
             i = ((i % period) + period) % period
             return i < n ? i : period - 1 - i
         }
+        // Each pass adds the taps in the same order per pixel as a direct sum would, over a row padded once
+        // (rather than reflecting every index), so the inner loop runs over contiguous pixels.
         var horizontal = [Float](repeating: 0, count: x.count)
-        for y in 0..<height { for c in 0..<width {
-            var sum: Float = 0
-            for k in -radius...radius { sum += x[y * width + reflect(c + k, width)] * kernel[k + radius] }
-            horizontal[y * width + c] = sum
-        } }
+        var padded = [Float](repeating: 0, count: width + 2 * radius)
+        x.withUnsafeBufferPointer { src in horizontal.withUnsafeMutableBufferPointer { dst in padded.withUnsafeMutableBufferPointer { pad in
+            for y in 0..<height {
+                for c in 0..<(width + 2 * radius) { pad[c] = src[y * width + reflect(c - radius, width)] }
+                let row = dst.baseAddress! + y * width
+                for (k, w) in kernel.enumerated() {
+                    let shifted = pad.baseAddress! + k
+                    for c in 0..<width { row[c] += w * shifted[c] }
+                }
+            }
+        } } }
         var out = [Float](repeating: 0, count: x.count)
-        for y in 0..<height { for c in 0..<width {
-            var sum: Float = 0
-            for k in -radius...radius { sum += horizontal[reflect(y + k, height) * width + c] * kernel[k + radius] }
-            out[y * width + c] = sum
+        horizontal.withUnsafeBufferPointer { src in out.withUnsafeMutableBufferPointer { dst in
+            for y in 0..<height {
+                let row = dst.baseAddress! + y * width
+                for (k, w) in kernel.enumerated() {
+                    let source = src.baseAddress! + reflect(y + k - radius, height) * width
+                    for c in 0..<width { row[c] += w * source[c] }
+                }
+            }
         } }
         return out
     }

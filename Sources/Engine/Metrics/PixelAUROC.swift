@@ -122,4 +122,33 @@ enum RadixSort {
         }
         if inScratch { swap(&keys, &scratch) }
     }
+
+    /// Sorts by the upper 32 bits only, stably (the lower half carries a payload, an index), in three 11-bit passes.
+    static func sortByHighHalf(_ keys: inout [UInt64]) {
+        let n = keys.count
+        guard n > 1 else { return }
+        var scratch = [UInt64](repeating: 0, count: n)
+        var inScratch = false
+        for shift in stride(from: 32, to: 65, by: 11) {
+            var counts = [Int](repeating: 0, count: 2048)
+            let source = inScratch ? scratch : keys
+            source.withUnsafeBufferPointer { src in
+                for k in src { counts[Int((k >> UInt64(shift)) & 2047)] += 1 }
+            }
+            if counts.contains(n) { continue }
+            var offset = 0
+            for d in 0..<2048 { let c = counts[d]; counts[d] = offset; offset += c }
+            if inScratch {
+                scratch.withUnsafeBufferPointer { src in keys.withUnsafeMutableBufferPointer { dst in
+                    for k in src { let d = Int((k >> UInt64(shift)) & 2047); dst[counts[d]] = k; counts[d] += 1 }
+                } }
+            } else {
+                keys.withUnsafeBufferPointer { src in scratch.withUnsafeMutableBufferPointer { dst in
+                    for k in src { let d = Int((k >> UInt64(shift)) & 2047); dst[counts[d]] = k; counts[d] += 1 }
+                } }
+            }
+            inScratch.toggle()
+        }
+        if inScratch { swap(&keys, &scratch) }
+    }
 }
