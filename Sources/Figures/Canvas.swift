@@ -41,6 +41,15 @@ public final class Canvas {
         cairo_set_dash(cr, nil, 0, 0)
     }
 
+    public func fill(polygon points: [(Double, Double)], _ color: Color) {
+        guard let first = points.first else { return }
+        setColor(color)
+        cairo_move_to(cr, first.0, first.1)
+        for p in points.dropFirst() { cairo_line_to(cr, p.0, p.1) }
+        cairo_close_path(cr)
+        cairo_fill(cr)
+    }
+
     public func circle(center: (Double, Double), radius: Double, fill color: Color) {
         setColor(color)
         cairo_arc(cr, center.0, center.1, radius, 0, 2 * Double.pi)

@@ -31,17 +31,23 @@ public struct HeatmapPlate: Drawing {
     public var opacity: Float
     public var panelSize: Double
     public var colorbarLabel: String
+    /// Panels per row (a class's input and maps, say); nil: all in one row.
+    public var columns: Int?
 
     public init(panels: [HeatmapPanel], range: ClosedRange<Float>? = nil, colormap: Colormap = .jet,
-                opacity: Float = 0.5, panelSize: Double = 180, colorbarLabel: String = "anomaly score") {
+                opacity: Float = 0.5, panelSize: Double = 180, colorbarLabel: String = "anomaly score", columns: Int? = nil) {
         self.panels = panels; self.range = range; self.colormap = colormap
-        self.opacity = opacity; self.panelSize = panelSize; self.colorbarLabel = colorbarLabel
+        self.opacity = opacity; self.panelSize = panelSize; self.colorbarLabel = colorbarLabel; self.columns = columns
     }
+
+    var perRow: Int { max(1, min(columns ?? panels.count, max(panels.count, 1))) }
+    var rows: Int { (panels.count + perRow - 1) / perRow }
+    var rowHeight: Double { panelSize + Self.titleHeight + Self.gap }
 
     static let gap = 10.0, titleHeight = 22.0, colorbarWidth = 70.0
 
     public var size: (width: Double, height: Double) {
-        (Double(panels.count) * (panelSize + Self.gap) + Self.gap + Self.colorbarWidth, panelSize + Self.titleHeight + 2 * Self.gap)
+        (Double(perRow) * (panelSize + Self.gap) + Self.gap + Self.colorbarWidth, Double(max(rows, 1)) * rowHeight + Self.gap)
     }
 
     var effectiveRange: ClosedRange<Float> {
@@ -55,8 +61,8 @@ public struct HeatmapPlate: Drawing {
         let range = effectiveRange
         let span = range.upperBound - range.lowerBound
         for (p, panel) in panels.enumerated() {
-            let x = Self.gap + Double(p) * (panelSize + Self.gap), y = Self.gap + Self.titleHeight
-            canvas.text(panel.title, at: x + panelSize / 2, Self.gap, size: 12, align: .center)
+            let x = Self.gap + Double(p % perRow) * (panelSize + Self.gap), y = Self.gap + Self.titleHeight + Double(p / perRow) * rowHeight
+            canvas.text(panel.title, at: x + panelSize / 2, y - Self.titleHeight, size: 12, align: .center)
             var rgb = panel.image
             if let heat = panel.heatmap {
                 for i in 0..<(panel.width * panel.height) {
@@ -91,7 +97,7 @@ public struct HeatmapPlate: Drawing {
     }
 
     func drawColorbar(on canvas: Canvas, range: ClosedRange<Float>) {
-        let x = Double(panels.count) * (panelSize + Self.gap) + Self.gap, top = Self.gap + Self.titleHeight
+        let x = Double(perRow) * (panelSize + Self.gap) + Self.gap, top = Self.gap + Self.titleHeight
         let steps = 64
         var rgb: [Float] = []
         for s in 0..<steps {

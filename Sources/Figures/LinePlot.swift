@@ -6,8 +6,10 @@ public struct LinePlot: Drawing {
         public var name: String
         public var points: [(x: Double, y: Double)]
         public var markers: Bool
-        public init(_ name: String, _ points: [(x: Double, y: Double)], markers: Bool = true) {
-            self.name = name; self.points = points; self.markers = markers
+        /// An interval per point (e.g. 95% over draws of shots), drawn as a band with whiskers.
+        public var intervals: [(low: Double, high: Double)]?
+        public init(_ name: String, _ points: [(x: Double, y: Double)], markers: Bool = true, intervals: [(low: Double, high: Double)]? = nil) {
+            self.name = name; self.points = points; self.markers = markers; self.intervals = intervals
         }
     }
 
@@ -53,7 +55,7 @@ public struct LinePlot: Drawing {
         let plot = (left: 60.0, top: 36.0, right: width - 16, bottom: height - 46 - legendHeight)
         canvas.text(title, at: width / 2, 10, size: 13, bold: true, align: .center)
         let xs = series.flatMap { $0.points.map(\.x) } + (xTicks?.map(\.value) ?? [])
-        let ys = series.flatMap { $0.points.map(\.y) }
+        let ys = series.flatMap { $0.points.map(\.y) + ($0.intervals ?? []).flatMap { [$0.low, $0.high] } }
         let xAxis = Axis(range: xRange ?? Self.fit(xs), pixels: (plot.left, plot.right))
         let yAxis = Axis(range: yRange ?? Self.fit(ys), pixels: (plot.bottom, plot.top))
         for tick in yAxis.ticks() {
@@ -78,6 +80,17 @@ public struct LinePlot: Drawing {
         for (s, serie) in series.enumerated() {
             let color = Color.series[s % Color.series.count]
             let points = serie.points.map { (xAxis.position($0.x), yAxis.position($0.y)) }
+            if let intervals = serie.intervals, intervals.count == serie.points.count {
+                let xs = serie.points.map { xAxis.position($0.x) }
+                canvas.fill(polygon: zip(xs, intervals).map { ($0, yAxis.position($1.high)) } + zip(xs, intervals).reversed().map { ($0, yAxis.position($1.low)) },
+                            color.with(alpha: 0.18))
+                for (x, interval) in zip(xs, intervals) {
+                    let (top, bottom) = (yAxis.position(interval.high), yAxis.position(interval.low))
+                    canvas.line(from: (x, top), to: (x, bottom), color, width: 1)
+                    canvas.line(from: (x - 4, top), to: (x + 4, top), color, width: 1)
+                    canvas.line(from: (x - 4, bottom), to: (x + 4, bottom), color, width: 1)
+                }
+            }
             canvas.polyline(points, color, width: 2)
             if serie.markers { points.forEach { canvas.circle(center: $0, radius: 3.5, fill: color) } }
         }

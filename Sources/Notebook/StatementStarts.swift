@@ -14,8 +14,9 @@ public enum StatementStarts {
         return starts
     }
 
+    /// First words that continue what the line before began: `} else`, a signature's `throws`, a pattern's `where`...
     static let notStatements: Set<String> = ["else", "catch", "where", "case", "default", "in", "as", "is",
-                                             "get", "set", "willSet", "didSet", "return"]
+                                             "get", "set", "willSet", "didSet", "return", "throws", "rethrows"]
     static let controlKeywords: Set<String> = ["if", "else", "for", "while", "repeat", "do", "guard", "switch", "catch", "defer"]
 
     static func firstWord(_ text: Substring) -> String {
@@ -25,7 +26,10 @@ public enum StatementStarts {
     static func startsStatement(_ line: Substring) -> Bool {
         let trimmed = line.drop { $0 == " " || $0 == "\t" }
         guard let first = trimmed.first, first.isLetter || first == "_" else { return false }
-        return !notStatements.contains(firstWord(trimmed))
+        let word = firstWord(trimmed)
+        // `async let` starts a statement; a signature's `async` on its own line continues it.
+        if word == "async" { return trimmed.dropFirst(5).drop { $0 == " " }.hasPrefix("let ") }
+        return !notStatements.contains(word)
     }
 
     enum Frame { case paren, bracket, body, brace, string(multiline: Bool, hashes: Int), interpolation }

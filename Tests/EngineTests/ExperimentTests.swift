@@ -43,6 +43,32 @@ import Testing
         #expect(misses[.winclip] == 55 && misses[.winclipPlus] == 1, "\(misses)")
     }
 
+    /// Experiments run together (their prompt learners in one batch through the text tower, shared
+    /// classification learners) give what each gives alone, up to the rounding of larger products.
+    @Test func experimentsRunTogetherGiveWhatEachGivesAlone() throws {
+        let model = try setUp()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var lower = configuration(.devprompt), draw = configuration(.devprompt)
+        lower.lambda = 0.1
+        draw.seed = 112; draw.promptADShots = false
+        let configurations = [configuration(.devprompt), lower, configuration(.promptad), draw, configuration(.memory)]
+        let store = ExperimentStore(directory: scratch.appendingPathComponent("together"))
+        let together = try Experiment.runAll(configurations.map { Experiment($0, dataRoot: dataRoot) }, model: model, store: store)
+        #expect(together.allSatisfy { !$0.memoised })
+        for (c, joint) in zip(configurations, together) {
+            let alone = try Experiment(c, dataRoot: dataRoot).run(model: model).result
+            #expect(joint.result.configuration == c)
+            let scores = zip(joint.result.images, alone.images).map { abs($0.score - $1.score) }.max() ?? 0
+            let maps = zip(joint.result.images, alone.images).flatMap { zip($0.patchMap, $1.patchMap).map { abs($0 - $1) } }.max() ?? 0
+            #expect(scores <= 1e-5 && maps <= 1e-5, "\(c.summary): scores differ by up to \(scores), maps by \(maps); losses \(joint.result.losses) vs \(alone.losses)")
+            #expect(zip(joint.result.losses, alone.losses).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) }, "\(c.summary)")
+        }
+        // PromptAD and DevPrompt at the same seed share one classification learner: equal image scores.
+        #expect(together[0].result.images.map(\.score) == together[2].result.images.map(\.score))
+        // Run again: every one from the memo.
+        #expect(try Experiment.runAll(configurations.map { Experiment($0, dataRoot: dataRoot) }, model: model, store: store).allSatisfy(\.memoised))
+    }
+
     @Test func aFinishedExperimentIsMemoisedByItsWholeConfiguration() throws {
         let model = try setUp()
         defer { try? FileManager.default.removeItem(at: scratch) }

@@ -24,4 +24,17 @@ import Testing
         """
         #expect(StatementStarts.lines(in: code) == [0, 3, 4, 5, 7, 9, 11, 15])
     }
+
+    @Test func aSignatureContinuedOnTheNextLineIsOneStatement() {
+        let code = """
+        func point(_ x: Int = 1)
+            throws -> Int {
+            try f(x)
+        }
+        func g()
+            async throws {}
+        async let y = g()
+        """
+        #expect(StatementStarts.lines(in: code) == [0, 4, 6])
+    }
 }

@@ -3,7 +3,8 @@
 #   scripts/bench/compare_winclip.sh [ANOMALIB_PYTHON] [CLIP_PYTHON]
 #     ANOMALIB_PYTHON: a venv with anomalib and open_clip in its pinned range (default /tmp/winclipvenv/bin/python,
 #                      see scripts/fixtures/make_winclip_fixtures.py); CLIP_PYTHON: one with open_clip_torch and
-#                      safetensors for pytorch_clip.py (default: ANOMALIB_PYTHON, so both PyTorch numbers share a build)
+#                      safetensors for pytorch_clip.py, open_clip 3.x as compare_clip.sh uses (default /tmp/clipvenv/bin/python;
+#                      pytorch_clip.py does not run on anomalib's pinned open_clip 2.x)
 # Each round times, every one at 2 threads (ours --threads 2; torch.set_num_threads(2) / OMP_NUM_THREADS=2):
 #   report bench winclip  vs  anomalib_winclip.py     window features (encode), WinCLIP (zeroShot), WinCLIP+ 1-shot (fewShot)
 #   report bench clip     vs  pytorch_clip.py         the full-image encoding, for the bar: the window-encoding ratio
@@ -17,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 anomalib_python=${1:-/tmp/winclipvenv/bin/python}
-clip_python=${2:-$anomalib_python}
+clip_python=${2:-/tmp/clipvenv/bin/python}
 weights=${WEIGHTS:-/tmp/vitb16plus.safetensors}
 threads=2
 repeats=${REPEATS:-5}

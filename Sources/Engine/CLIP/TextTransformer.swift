@@ -24,7 +24,12 @@ public final class TextTransformer: @unchecked Sendable {
     public struct Prompt: Sendable {
         public var tokens: [Int]
         public var replacements: [Int: [Float]]
-        public init(tokens: [Int], replacements: [Int: [Float]] = [:]) { self.tokens = tokens; self.replacements = replacements }
+        /// Prompts share rows only within a group: the backward sums a shared row's gradient into one prompt,
+        /// right within one learner but not across learners trained in one batch (whose parameters may start equal).
+        public var group: Int
+        public init(tokens: [Int], replacements: [Int: [Float]] = [:], group: Int = 0) {
+            self.tokens = tokens; self.replacements = replacements; self.group = group
+        }
 
         /// Position of the end-of-text token: the first largest id, as open_clip's argmax pooling picks it.
         public var endOfText: Int { tokens.indices.max { tokens[$0] < tokens[$1] || (tokens[$0] == tokens[$1] && $0 > $1) } ?? 0 }

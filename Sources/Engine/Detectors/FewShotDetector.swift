@@ -18,13 +18,30 @@ public struct FewShotDetector {
     /// `shots`: the normal shots' features (V-V tokens and taps); `anomalies`: synthesised anomalous
     /// images' features (DevPrompt's y = 1 samples). The fitted detector keeps the segmentation loss before each epoch's update.
     public func fit(shots: [VisionOutput], anomalies: [VisionOutput] = []) throws -> FittedDetector {
+        switch try prepare(shots: shots, anomalies: anomalies) {
+        case .fitted(let detector): return detector
+        case .training(let training):
+            var trainings = [training]
+            try PromptTraining.run(&trainings)
+            return try trainings[0].finish()
+        }
+    }
+
+    /// What fitting needs: nothing to learn (the memory), or prompt training to run, alone or with others'.
+    public enum Preparation {
+        case fitted(FittedDetector)
+        case training(PromptTraining)
+    }
+
+    public func prepare(shots: [VisionOutput], anomalies: [VisionOutput] = []) throws -> Preparation {
         let c = configuration
         guard !shots.isEmpty else { throw EngineError.invalidInput("no normal shots to learn from") }
+        guard !c.method.isWinCLIP else { throw EngineError.invalidInput("\(c.method.rawValue) is not a few-shot prompt detector: run it through Experiment") }
         let memory = VisualMemory(shots: shots.map { f in taps.map { f.taps[$0]! } }, widths: taps.map { _ in model.configuration.vision.width })
         let fitted = { (head: FittedDetector.Head, losses: [Float]) in
             FittedDetector(configuration: c, taps: self.taps, embedDimension: self.model.configuration.embedDimension, memory: memory, head: head, losses: losses)
         }
-        guard c.method != .memory else { return fitted(.memory, []) }
+        guard c.method != .memory else { return .fitted(fitted(.memory, [])) }
         // Segmentation prompts learn from the shots' V-V tokens, classification prompts from their
         // pooled embeddings: PromptAD trains the two apart. **[choice]** one classification prompt set, not PromptAD's three.
         let patches = shots.flatMap { unitRows($0.valueValueTokens!) }
@@ -46,19 +63,17 @@ public struct FewShotDetector {
                                                  contextWords: words),
                           optimizer: SGD(learningRate: c.learningRate), loss: PromptADLoss(scale: scale))
         }
-        // [segmentation, classification], stepped together in one batch through the text tower.
-        var trainers = [trainer(seed: c.seed), trainer(seed: c.seed &+ 1)]
-        let progress = ProgressTracker("training prompts (epochs)", total: c.epochs)
-        var losses: [Float] = []
-        for epoch in 0..<c.epochs {
-            // The paper applies the deviation loss at the pixel level only; image scoring stays PromptAD's.
-            let results = try PromptTrainer.step(&trainers, patches: [patches, pooled], deviations: [deviation, nil], epoch: epoch, epochs: c.epochs)
-            losses.append(results[0].loss)
-            progress.step()
-        }
-        let segmentation = try Self.scorer(trainers[0], scale: scale), classification = try Self.scorer(trainers[1], scale: scale)
-        return fitted(c.method == .devprompt ? .devprompt(segmentation: segmentation, classification: classification, reference: reference)
-                                             : .promptad(segmentation: segmentation, classification: classification), losses)
+        // The classification learner depends on neither the deviation term nor the method: experiments that
+        // share its inputs share one learner when they train together (PromptAD's and DevPrompt's image scores are equal).
+        var identity = "\(c.className)|\(c.seed)|\(c.epochs)|\(c.learningRate)|\(c.learnedPrompts)|\(c.anomalyTokenBeforeClass)|\(c.contextInit.rawValue)|"
+        identity += pooled.map { $0.map { String($0.bitPattern, radix: 16) }.joined(separator: ",") }.joined(separator: ";")
+        let method = c.method
+        return .training(PromptTraining(trainers: [trainer(seed: c.seed), trainer(seed: c.seed &+ 1)], patches: [patches, pooled],
+                                        deviations: [deviation, nil], epochs: c.epochs, classificationIdentity: FileDigests.sha256(Data(identity.utf8))) { trainers, losses in
+            let segmentation = try Self.scorer(trainers[0], scale: scale), classification = try Self.scorer(trainers[1], scale: scale)
+            return fitted(method == .devprompt ? .devprompt(segmentation: segmentation, classification: classification, reference: reference)
+                                               : .promptad(segmentation: segmentation, classification: classification), losses)
+        })
     }
 
     /// DevPrompt's anomalous training images (reading (b) of docs/method-notes.md section 6): `anomaliesPerShot`

@@ -33,7 +33,10 @@ public struct PromptTrainer {
         precondition(trainers.count == patches.count && trainers.count == deviations.count, "PromptTrainer.step: one input per trainer")
         guard let text = trainers.first?.text else { return [] }
         precondition(trainers.allSatisfy { $0.text === text }, "PromptTrainer.step: trainers share one text tower")
-        let prompts = trainers.map { $0.learner.prompts(tokenizer: $0.tokenizer, contextLength: text.configuration.text.contextLength) }
+        let prompts = trainers.enumerated().map { t, trainer in
+            trainer.learner.prompts(tokenizer: trainer.tokenizer, contextLength: text.configuration.text.contextLength)
+                .map { item -> (kind: PromptLearner.Kind, prompt: TextTransformer.Prompt) in var p = item.prompt; p.group = t; return (item.kind, p) }
+        }
         let (features, tape) = try text.forwardTaped(prompts.flatMap { $0.map(\.prompt) })
         var results: [PromptADLoss.Result] = [], featureGradients: [[Float]] = []
         var offset = 0

@@ -47,6 +47,52 @@ public struct Experiment: Sendable {
         path.hasPrefix(dataRoot + "/") ? String(path.dropFirst(dataRoot.count + 1)) : path
     }
 
+    /// Runs several experiments, or takes them from the memo, sharing what can be shared: the prompt
+    /// training of every experiment that learns prompts runs in batches through the text tower (one
+    /// class's settings and draws step together), and identical classification learners train once.
+    /// Each result is what `run` would give, up to the rounding of larger matrix products.
+    public static func runAll(_ experiments: [Experiment], model: ExperimentModel, store: ExperimentStore? = nil, code: String = Engine.version,
+                              rerun: Bool = false) throws -> [(result: ExperimentResult, memoised: Bool)] {
+        var done = [(result: ExperimentResult, memoised: Bool)?](repeating: nil, count: experiments.count)
+        var splits: [String: AnomalyClass] = [:]
+        var pending: [(index: Int, key: String, run: ExperimentRun, shots: [AnomalySample], training: PromptTraining)] = []
+        for (i, experiment) in experiments.enumerated() {
+            let c = experiment.configuration
+            try c.validate()
+            let splitKey = "\(c.dataset.rawValue)|\(experiment.dataRoot)|\(c.className)"
+            let split = try splits[splitKey] ?? AnomalyDataset(kind: c.dataset, root: experiment.dataRoot).load(c.className)
+            splits[splitKey] = split
+            let key = try experiment.key(model: model, code: code, split: split)
+            if !rerun, let store, let memo = store.load(key) { done[i] = (memo, true); continue }
+            let run = ExperimentRun(experiment: experiment, model: model, split: split)
+            guard !c.method.isWinCLIP else { done[i] = (try experiment.stamp(run.execute(), key: key, code: code, store: store), false); continue }
+            let (shots, preparation) = try run.prepare()
+            switch preparation {
+            case .training(let training): pending.append((i, key, run, shots, training))
+            case .fitted(let detector): done[i] = (try experiment.stamp(run.complete(shots: shots, detector: detector), key: key, code: code, store: store), false)
+            }
+        }
+        var trainings = pending.map(\.training)
+        let started = Date()
+        try PromptTraining.run(&trainings)
+        // The joint training's time, shared equally among the experiments that took part.
+        let share = pending.isEmpty ? 0 : Date().timeIntervalSince(started) / Double(pending.count)
+        for (p, item) in pending.enumerated() {
+            item.run.seconds["train", default: 0] += share
+            let result = try item.run.complete(shots: item.shots, detector: try trainings[p].finish())
+            done[item.index] = (try experiments[item.index].stamp(result, key: item.key, code: code, store: store), false)
+        }
+        return done.map { $0! }
+    }
+
+    /// A finished run's identity, code and time, and its place in the memo.
+    func stamp(_ result: ExperimentResult, key: String, code: String, store: ExperimentStore?) throws -> ExperimentResult {
+        var result = result
+        result.runID = key; result.code = code; result.finished = ISO8601DateFormatter().string(from: Date())
+        try store?.store(result, key: key)
+        return result
+    }
+
     /// Runs the experiment, or returns the memoised result of the same configuration on the same model, data and code
     /// (`rerun`: run anyway and replace it).
     public func run(model: ExperimentModel, store: ExperimentStore? = nil, code: String = Engine.version, rerun: Bool = false)
@@ -56,11 +102,7 @@ public struct Experiment: Sendable {
         let split = try AnomalyDataset(kind: c.dataset, root: dataRoot).load(c.className)
         let key = try key(model: model, code: code, split: split)
         if !rerun, let store, let memo = store.load(key) { return (memo, true) }
-        let run = ExperimentRun(experiment: self, model: model, split: split)
-        var result = try run.execute()
-        result.runID = key; result.code = code; result.finished = ISO8601DateFormatter().string(from: Date())
-        try store?.store(result, key: key)
-        return (result, false)
+        return (try stamp(ExperimentRun(experiment: self, model: model, split: split).execute(), key: key, code: code, store: store), false)
     }
 }
 
@@ -108,6 +150,18 @@ final class ExperimentRun {
 
     func execute() throws -> ExperimentResult {
         if c.method.isWinCLIP { return try executeWinCLIP() }
+        let (shots, preparation) = try prepare()
+        switch preparation {
+        case .fitted(let detector): return try complete(shots: shots, detector: detector)
+        case .training(let training):
+            var trainings = [training]
+            try timed("train") { try PromptTraining.run(&trainings) }
+            return try complete(shots: shots, detector: try trainings[0].finish())
+        }
+    }
+
+    /// The shots, their features and the detector's fitting, up to the prompt training (which may run with others').
+    func prepare() throws -> (shots: [AnomalySample], preparation: FewShotDetector.Preparation) {
         let clip = model.clip
         let shots = try shots()
         let encodeShots = ProgressTracker("encoding shots", total: shots.count)
@@ -117,9 +171,12 @@ final class ExperimentRun {
         let anomalies = try timed("encode shots") {
             try FewShotDetector.anomalies(from: try shots.map { try ImageFile.read($0.path) }, configuration: c) { try self.features(image: $0) }
         }
-        let detector = try timed("train") { try FewShotDetector(configuration: c, model: clip, taps: taps).fit(shots: shotFeatures, anomalies: anomalies) }
-        let losses = detector.losses
+        let preparation = try timed("train") { try FewShotDetector(configuration: c, model: clip, taps: taps).prepare(shots: shotFeatures, anomalies: anomalies) }
+        return (shots, preparation)
+    }
 
+    /// Scores the test images with the fitted detector and measures.
+    func complete(shots: [AnomalySample], detector: FittedDetector) throws -> ExperimentResult {
         let progress = ProgressTracker("encoding test images", total: split.test.count)
         var images: [ScoredImage] = []
         for sample in split.test {
@@ -130,7 +187,7 @@ final class ExperimentRun {
                                      mask: sample.mask.map(experiment.relative), score: score, patchMap: patchMap)
             images.append(scored)
         }
-        return try finish(shots: shots, images: images, losses: losses)
+        return try finish(shots: shots, images: images, losses: detector.losses)
     }
 
     /// The result with its metrics, times and cache counts.

@@ -9,14 +9,14 @@ struct SharedRows {
     let first: [Int]
     var count: Int { first.count }
 
-    /// Rows (s, i) and (s', i) are equal when the prompts agree, token and replacement, up to i.
+    /// Rows (s, i) and (s', i) are equal when the prompts, of one group, agree, token and replacement, up to i.
     init(_ prompts: [TextTransformer.Prompt], sequences: [(start: Int, length: Int)]) {
         var distinct = [Int](repeating: 0, count: (sequences.last.map { $0.start + $0.length }) ?? 0)
         var first: [Int] = []
         for (s, seq) in sequences.enumerated() {
             // The longest prefix shared with each earlier prompt.
             var common = [Int](repeating: 0, count: s)
-            for e in 0..<s {
+            for e in 0..<s where prompts[e].group == prompts[s].group {
                 var i = 0
                 while i < min(seq.length, sequences[e].length), prompts[s].tokens[i] == prompts[e].tokens[i],
                       prompts[s].replacements[i] == prompts[e].replacements[i] { i += 1 }

@@ -41,12 +41,31 @@ public struct ReportInputs: @unchecked Sendable {
 
     /// An experiment on these inputs, memoised (a rebuild with the same settings costs nothing).
     public func run(_ configure: (inout ExperimentConfiguration) -> Void, className: String) throws -> ExperimentResult {
-        var c = ExperimentConfiguration(dataset: dataset, className: className)
-        configure(&c)
-        let (result, memoised) = try Experiment(c, dataRoot: dataRoot).run(model: model, store: workspace.experimentStore, code: code,
-                                                                           rerun: ReportSettings.current.rerunExperiments)
+        let (result, memoised) = try Experiment(configuration(configure, className: className), dataRoot: dataRoot)
+            .run(model: model, store: workspace.experimentStore, code: code, rerun: ReportSettings.current.rerunExperiments)
         CellRunner.current?.note(result, memoised: memoised)
         return result
+    }
+
+    /// The configuration of an experiment on this build's data: the defaults, then `configure`.
+    public func configuration(_ configure: (inout ExperimentConfiguration) -> Void, className: String) -> ExperimentConfiguration {
+        var c = ExperimentConfiguration(dataset: dataset, className: className)
+        configure(&c)
+        return c
+    }
+
+    /// Many experiments at once (a sweep, several draws): those not memoised run with their prompt
+    /// training batched together (`Experiment.runAll`). Results by configuration.
+    public func runAll(_ configurations: [ExperimentConfiguration]) throws -> [ExperimentConfiguration: ExperimentResult] {
+        let unique = Array(Set(configurations)).sorted { "\($0)" < "\($1)" }
+        let outcomes = try Experiment.runAll(unique.map { Experiment($0, dataRoot: dataRoot) }, model: model, store: workspace.experimentStore,
+                                             code: code, rerun: ReportSettings.current.rerunExperiments)
+        var results: [ExperimentConfiguration: ExperimentResult] = [:]
+        for (c, outcome) in zip(unique, outcomes) {
+            CellRunner.current?.note(outcome.result, memoised: outcome.memoised)
+            results[c] = outcome.result
+        }
+        return results
     }
 
     /// The code that computed a memoised experiment: the engine's version and its sources' fingerprint.
