@@ -38,7 +38,7 @@ public enum AUPRO {
         guard okPixels > 0, regions > 0 else { throw EngineError.invalidInput("AUPRO needs normal pixels and at least one defect region") }
         // Highest score first: each pixel's order-preserving key, flipped, over its index; radix-sorted on the key alone.
         var order = scores.indices.map { UInt64(~PixelAUROC.key(scores[$0])) << 32 | UInt64($0) }
-        RadixSort.sortByHighHalf(&order)
+        RadixSort.sort(&order, fromBit: 32)
         var fprs: [Double] = [0], pros: [Double] = [0]
         var fp = 0.0, pro = 0.0
         for k in order.indices {

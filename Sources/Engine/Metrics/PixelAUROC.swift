@@ -92,60 +92,30 @@ public struct PixelAUROC {
     }
 }
 
-/// Least-significant-digit radix sort of UInt32 in three 11-bit passes; a pass whose digit is the
-/// same for every key is skipped.
+/// Least-significant-digit radix sort of unsigned keys in 11-bit passes from bit `fromBit` up (lower bits
+/// ride along unsorted, stably: an index under a score key); a pass whose digit is the same for every key is skipped.
 enum RadixSort {
-    static func sort(_ keys: inout [UInt32]) {
+    static func sort<Key: FixedWidthInteger & UnsignedInteger>(_ keys: inout [Key], fromBit: Int = 0) {
         let n = keys.count
         guard n > 1 else { return }
-        var scratch = [UInt32](repeating: 0, count: n)
+        var scratch = [Key](repeating: 0, count: n)
         var inScratch = false
-        for shift in stride(from: 0, to: 33, by: 11) {
+        for shift in stride(from: fromBit, to: Key.bitWidth, by: 11) {
             var counts = [Int](repeating: 0, count: 2048)
             let source = inScratch ? scratch : keys
             source.withUnsafeBufferPointer { src in
-                for k in src { counts[Int((k >> UInt32(shift)) & 2047)] += 1 }
+                for k in src { counts[Int(truncatingIfNeeded: (k >> shift) & 2047)] += 1 }
             }
             if counts.contains(n) { continue }  // every key has this digit: nothing to move
             var offset = 0
             for d in 0..<2048 { let c = counts[d]; counts[d] = offset; offset += c }
-            if inScratch {
-                scratch.withUnsafeBufferPointer { src in keys.withUnsafeMutableBufferPointer { dst in
-                    for k in src { let d = Int((k >> UInt32(shift)) & 2047); dst[counts[d]] = k; counts[d] += 1 }
-                } }
-            } else {
-                keys.withUnsafeBufferPointer { src in scratch.withUnsafeMutableBufferPointer { dst in
-                    for k in src { let d = Int((k >> UInt32(shift)) & 2047); dst[counts[d]] = k; counts[d] += 1 }
-                } }
+            func move(_ src: UnsafeBufferPointer<Key>, _ dst: UnsafeMutableBufferPointer<Key>) {
+                for k in src { let d = Int(truncatingIfNeeded: (k >> shift) & 2047); dst[counts[d]] = k; counts[d] += 1 }
             }
-            inScratch.toggle()
-        }
-        if inScratch { swap(&keys, &scratch) }
-    }
-
-    /// Sorts by the upper 32 bits only, stably (the lower half carries a payload, an index), in three 11-bit passes.
-    static func sortByHighHalf(_ keys: inout [UInt64]) {
-        let n = keys.count
-        guard n > 1 else { return }
-        var scratch = [UInt64](repeating: 0, count: n)
-        var inScratch = false
-        for shift in stride(from: 32, to: 65, by: 11) {
-            var counts = [Int](repeating: 0, count: 2048)
-            let source = inScratch ? scratch : keys
-            source.withUnsafeBufferPointer { src in
-                for k in src { counts[Int((k >> UInt64(shift)) & 2047)] += 1 }
-            }
-            if counts.contains(n) { continue }
-            var offset = 0
-            for d in 0..<2048 { let c = counts[d]; counts[d] = offset; offset += c }
             if inScratch {
-                scratch.withUnsafeBufferPointer { src in keys.withUnsafeMutableBufferPointer { dst in
-                    for k in src { let d = Int((k >> UInt64(shift)) & 2047); dst[counts[d]] = k; counts[d] += 1 }
-                } }
+                scratch.withUnsafeBufferPointer { src in keys.withUnsafeMutableBufferPointer { move(src, $0) } }
             } else {
-                keys.withUnsafeBufferPointer { src in scratch.withUnsafeMutableBufferPointer { dst in
-                    for k in src { let d = Int((k >> UInt64(shift)) & 2047); dst[counts[d]] = k; counts[d] += 1 }
-                } }
+                keys.withUnsafeBufferPointer { src in scratch.withUnsafeMutableBufferPointer { move(src, $0) } }
             }
             inScratch.toggle()
         }

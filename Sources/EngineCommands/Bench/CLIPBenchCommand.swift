@@ -10,23 +10,12 @@ struct CLIPBenchCommand: ParsableCommand {
 
     @OptionGroup var options: BenchOptions
 
-    @Option(help: "OpenCLIP weights (.safetensors), e.g. a random ViT-B-16-plus-240 from scripts/bench/pytorch_clip.py --save.")
-    var weights: String
-
-    @Option(name: .customLong("model-config"), help: "JSON for what the shapes cannot tell; default: beside the weights.")
-    var config: String?
+    @OptionGroup var model: BenchModelOptions
 
     func run() throws {
-        if let threads = options.threads { BLAS.threads = threads; Parallel.cores = threads }
-        let result = try reportingErrors("report bench clip") {
-            try CLIPBenchmark.run(weightsPath: weights, configPath: config, repeats: options.repeats) { printError("timing \($0)...") }
-        }
-        if options.json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-            return
-        }
+        guard let result = try model.run("report bench clip", options, { weights, config, repeats in
+            try CLIPBenchmark.run(weightsPath: weights, configPath: config, repeats: repeats) { printError("timing \($0)...") }
+        }) else { return }
         print(String(format: "images/s, batch 1:   %.2f", result.batch1ImagesPerSecond))
         print(String(format: "images/s, batch 8:   %.2f", result.batch8ImagesPerSecond))
         print(String(format: "text prompts/s:      %.1f", result.textPromptsPerSecond))

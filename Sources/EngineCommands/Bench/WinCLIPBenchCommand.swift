@@ -10,23 +10,12 @@ struct WinCLIPBenchCommand: ParsableCommand {
 
     @OptionGroup var options: BenchOptions
 
-    @Option(help: "OpenCLIP weights (.safetensors), e.g. a random ViT-B-16-plus-240 from scripts/bench/pytorch_clip.py --save.")
-    var weights: String
-
-    @Option(name: .customLong("model-config"), help: "JSON for what the shapes cannot tell; default: beside the weights.")
-    var config: String?
+    @OptionGroup var model: BenchModelOptions
 
     func run() throws {
-        if let threads = options.threads { BLAS.threads = threads; Parallel.cores = threads }
-        let result = try reportingErrors("report bench winclip") {
-            try WinCLIPBenchmark.run(weightsPath: weights, configPath: config, repeats: options.repeats) { printError("timing \($0)...") }
-        }
-        if options.json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-            return
-        }
+        guard let result = try model.run("report bench winclip", options, { weights, config, repeats in
+            try WinCLIPBenchmark.run(weightsPath: weights, configPath: config, repeats: repeats) { printError("timing \($0)...") }
+        }) else { return }
         for (mode, name) in [("encode", "window features"), ("zeroShot", "WinCLIP"), ("fewShot", "WinCLIP+ (1 shot)")] {
             print(String(format: "%-18@ images/s, batch 1: %.2f, batch 8: %.2f", name as NSString,
                          result.imagesPerSecond[mode]!["1"]!, result.imagesPerSecond[mode]!["8"]!))
