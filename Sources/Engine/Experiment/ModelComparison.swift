@@ -65,15 +65,24 @@ public enum ModelComparisonRun {
                 values.append(ComparisonValue(metric: metric, arm: arm, className: className, subset: subset, value: score.pixel))
             }
         }
+        // The three detectors the comparison reads, every class of an arm run together (their prompt training batched).
+        let methods: [DetectionMethod] = [.memory, .promptad, .devprompt]
+        var outcomes: [String: [String: [DetectionMethod: ExperimentResult]]] = [:]
+        for (arm, candidate) in [(ModelComparison.model, model), (ModelComparison.random, control)] {
+            let configurations = classes.flatMap { className in
+                methods.map { method -> ExperimentConfiguration in
+                    var c = ExperimentConfiguration(dataset: .synthetic, className: className)
+                    c.method = method; c.epochs = epochs
+                    return c
+                }
+            }
+            let ran = try Experiment.runAll(configurations.map { Experiment($0, dataRoot: dataRoot) }, model: candidate, store: store, code: code)
+            for (c, outcome) in zip(configurations, ran) { outcomes[arm, default: [:]][c.className, default: [:]][c.method] = outcome.result }
+        }
         let progress = ProgressTracker("comparing models (classes)", total: classes.count)
         for className in classes {
             for (arm, candidate) in [(ModelComparison.model, model), (ModelComparison.random, control)] {
-                var results: [DetectionMethod: ExperimentResult] = [:]
-                for method in DetectionMethod.allCases {
-                    var c = ExperimentConfiguration(dataset: .synthetic, className: className)
-                    c.method = method; c.epochs = epochs
-                    results[method] = try Experiment(c, dataRoot: dataRoot).run(model: candidate, store: store, code: code).result
-                }
+                let results = outcomes[arm]![className]!
                 try record(ModelComparison.memoryPixel, arm, className, results[.memory]!)
                 try record(ModelComparison.promptADPixel, arm, className, results[.promptad]!)
                 try record(ModelComparison.devPromptPixel, arm, className, results[.devprompt]!)
