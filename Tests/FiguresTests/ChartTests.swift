@@ -66,4 +66,13 @@ import Testing
         } }
         #expect(blueAboveDiagonal > 50 && blueBelow == 0, "curve pixels above the diagonal: \(blueAboveDiagonal), below: \(blueBelow)")
     }
+
+    /// A plate laid out in rows: its size follows the rows, and every panel lands inside it.
+    @Test func heatmapPlateRowsFollowItsColumns() {
+        let panel = HeatmapPanel(title: "x", image: [Float](repeating: 0.5, count: 4 * 4 * 3), width: 4, height: 4, heatmap: [Float](repeating: 0.2, count: 16))
+        let row = HeatmapPlate(panels: Array(repeating: panel, count: 6), panelSize: 100)
+        let grid = HeatmapPlate(panels: Array(repeating: panel, count: 6), panelSize: 100, columns: 3)
+        #expect(grid.size.width < row.size.width / 1.8 && abs(grid.size.height - 2 * row.size.height + HeatmapPlate.gap) < 1e-9)
+        #expect(HeatmapPlate(panels: Array(repeating: panel, count: 7), panelSize: 100, columns: 3).rows == 3)
+    }
 }
