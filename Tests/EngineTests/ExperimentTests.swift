@@ -51,7 +51,9 @@ import Testing
         var lower = configuration(.devprompt), draw = configuration(.devprompt)
         lower.lambda = 0.1
         draw.seed = 112; draw.promptADShots = false
-        let configurations = [configuration(.devprompt), lower, configuration(.promptad), draw, configuration(.memory)]
+        var textMap = configuration(.devprompt)
+        textMap.inferenceMap = .text
+        let configurations = [configuration(.devprompt), lower, configuration(.promptad), draw, configuration(.memory), textMap]
         let store = ExperimentStore(directory: scratch.appendingPathComponent("together"))
         let together = try Experiment.runAll(configurations.map { Experiment($0, dataRoot: dataRoot) }, model: model, store: store)
         #expect(together.allSatisfy { !$0.memoised })
@@ -65,6 +67,9 @@ import Testing
         }
         // PromptAD and DevPrompt at the same seed share one classification learner: equal image scores.
         #expect(together[0].result.images.map(\.score) == together[2].result.images.map(\.score))
+        // DevPrompt's two inference maps share one segmentation learner: the same losses, other maps.
+        #expect(together[5].result.losses == together[0].result.losses)
+        #expect(together[5].result.images.map(\.patchMap) != together[0].result.images.map(\.patchMap))
         // Run again: every one from the memo.
         #expect(try Experiment.runAll(configurations.map { Experiment($0, dataRoot: dataRoot) }, model: model, store: store).allSatisfy(\.memoised))
     }

@@ -38,8 +38,26 @@ import Testing
         #expect(abs(accumulator.f1Max() - p.f1Max) < 1e-12, "pixel F1-max \(accumulator.f1Max()) vs \(p.f1Max)")
         let aupro = try AUPRO.compute(maps: Self.maps, masks: Self.masks, width: p.width, height: p.height)
         #expect(abs(aupro - p.aupro) < 1e-9, "AUPRO \(aupro) vs \(p.aupro)")
+        // One sort for all three, as experiments are scored.
+        let together = try PixelMetrics(maps: Self.maps, regions: AUPRO.Regions(masks: Self.masks, width: p.width, height: p.height))
+        #expect(abs(together.auroc - p.auroc) < 1e-12 && abs(together.f1Max - p.f1Max) < 1e-12 && abs(together.aupro - p.aupro) < 1e-9,
+                "one walk: AUROC \(together.auroc), F1-max \(together.f1Max), AUPRO \(together.aupro)")
         let regions = Self.masks.reduce(0) { $0 + ConnectedComponents.label($1, width: p.width, height: p.height).count }
         #expect(regions == p.regions, "8-connected regions")
+    }
+
+    /// The AUPRO integrated while the curve is walked equals the trapezoids over the whole curve, ties and limits included.
+    @Test(arguments: [0.05, 0.3, 1.0])
+    func auproIntegratedOnlineEqualsTheCurvesArea(_ limit: Double) throws {
+        var generator = SplitMix64(seed: 9)
+        let side = 12
+        let masks = (0..<4).map { i in (0..<(side * side)).map { p -> Float in i > 0 && (p % side) < 2 + i && p / side > 6 ? 1 : 0 } }
+        // Scores on a coarse grid of values, so many pixels tie.
+        let maps = masks.map { mask in mask.map { Float(generator.next() % 7) / 7 + $0 * 0.3 } }
+        let (x, y) = try AUPRO.curve(maps: maps, masks: masks, width: side, height: side)
+        let expected = AUPRO.trapezoidArea(x: x, y: y, xMax: limit) / limit
+        let online = try AUPRO.compute(maps: maps, regions: AUPRO.Regions(masks: masks, width: side, height: side), integrationLimit: limit)
+        #expect(abs(online - expected) < 1e-12, "limit \(limit): \(online) vs \(expected)")
     }
 
     @Test func bootstrapIntervalHoldsTheEstimateAndNarrowsWithMoreImages() {

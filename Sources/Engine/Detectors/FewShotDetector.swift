@@ -65,14 +65,27 @@ public struct FewShotDetector {
         }
         // The classification learner depends on neither the deviation term nor the method: experiments that
         // share its inputs share one learner when they train together (PromptAD's and DevPrompt's image scores are equal).
-        var identity = "\(c.className)|\(c.seed)|\(c.epochs)|\(c.learningRate)|\(c.learnedPrompts)|\(c.anomalyTokenBeforeClass)|\(c.contextInit.rawValue)|"
-        identity += pooled.map { $0.map { String($0.bitPattern, radix: 16) }.joined(separator: ",") }.joined(separator: ";")
-        let method = c.method
+        // Identities are digests of the settings' text and the inputs' bytes.
+        func digest(_ text: String, _ rows: [[Float]]...) -> String {
+            var data = Data(text.utf8)
+            for part in rows { for row in part { row.withUnsafeBytes { data.append(contentsOf: $0) } } }
+            return FileDigests.sha256(data)
+        }
+        let identity = digest("\(c.className)|\(c.seed)|\(c.epochs)|\(c.learningRate)|\(c.learnedPrompts)|\(c.anomalyTokenBeforeClass)|\(c.contextInit.rawValue)|", pooled)
+        // The segmentation learner depends on the classification learner's inputs and on the deviation term, not on
+        // the inference map: DevPrompt's two readings share one training.
+        var segmentation = identity + "|\(c.method.rawValue)|"
+        if let deviation {
+            segmentation += String(format: "lambda %a topK %a margin %a|", c.lambda, c.topK, c.margin) + deviation.images.map { "\($0.anomalous)" }.joined()
+        }
+        let segmentationIdentity = digest(segmentation, patches, deviation?.images.flatMap(\.patches) ?? [])
+        let deviationHead = c.method == .devprompt && c.inferenceMap == .deviation
         return .training(PromptTraining(trainers: [trainer(seed: c.seed), trainer(seed: c.seed &+ 1)], patches: [patches, pooled],
-                                        deviations: [deviation, nil], epochs: c.epochs, classificationIdentity: FileDigests.sha256(Data(identity.utf8))) { trainers, losses in
+                                        deviations: [deviation, nil], epochs: c.epochs, classificationIdentity: identity,
+                                        segmentationIdentity: segmentationIdentity) { trainers, losses in
             let segmentation = try Self.scorer(trainers[0], scale: scale), classification = try Self.scorer(trainers[1], scale: scale)
-            return fitted(method == .devprompt ? .devprompt(segmentation: segmentation, classification: classification, reference: reference)
-                                               : .promptad(segmentation: segmentation, classification: classification), losses)
+            return fitted(deviationHead ? .devprompt(segmentation: segmentation, classification: classification, reference: reference)
+                                        : .promptad(segmentation: segmentation, classification: classification), losses)
         })
     }
 

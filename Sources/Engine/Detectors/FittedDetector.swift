@@ -22,7 +22,14 @@ public struct FittedDetector {
 
     /// (P) patch map on the model's grid and the image score.
     public func score(_ f: VisionOutput) -> (patchMap: [Float], score: Float) {
-        let visual = memory.score(taps.map { f.taps[$0]! })
+        score(f, visual: visualMap(f))
+    }
+
+    /// The visual memory's patch map (P): the same for every detector fitted on the same shots and taps.
+    public func visualMap(_ f: VisionOutput) -> [Float] { memory.score(taps.map { f.taps[$0]! }) }
+
+    /// As `score`, with the visual map already made.
+    public func score(_ f: VisionOutput, visual: [Float]) -> (patchMap: [Float], score: Float) {
         switch head {
         case .memory:
             return (visual, visual.max() ?? 0)

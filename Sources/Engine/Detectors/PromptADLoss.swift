@@ -19,9 +19,12 @@ public struct PromptADLoss: Sendable {
         public var topK: TopKMIL
         public var reference: (mean: Float, std: Float)
         /// Each training image's unit patch tokens (P, E) and whether it is anomalous.
-        public var images: [(patches: [[Float]], anomalous: Bool)]
+        public var images: [(patches: [[Float]], anomalous: Bool)] { didSet { flatPatches = images.map { $0.patches.flatMap { $0 } } } }
+        /// Each image's (P, E) rows as one array, for the products of every step.
+        private(set) var flatPatches: [[Float]]
         public init(loss: DeviationLoss, topK: TopKMIL, reference: (mean: Float, std: Float), images: [(patches: [[Float]], anomalous: Bool)]) {
             self.loss = loss; self.topK = topK; self.reference = reference; self.images = images
+            flatPatches = images.map { $0.patches.flatMap { $0 } }
         }
     }
 
@@ -35,42 +38,52 @@ public struct PromptADLoss: Sendable {
     /// **[choice]** prototypes average the unit-length features (each prompt weighs the same), then normalise.
     public func compute(patches: [[Float]], normal: [[Float]], manual: [[Float]], learned: [[Float]],
                         deviation term: DeviationTerm? = nil) -> Result {
-        let E = patches[0].count, P = Float(patches.count)
+        let E = patches[0].count, P = patches.count
         let unitNormal = normal.map(Vector.normalized), unitAnomaly = (manual + learned).map(Vector.normalized)
         let meanNormal = mean(unitNormal), meanAnomaly = mean(unitAnomaly)
         let n = Vector.normalized(meanNormal), a = Vector.normalized(meanAnomaly)
-        let M = unitAnomaly.count
-        var dn = [Float](repeating: 0, count: E), da = [Float](repeating: 0, count: E)
-        var dUnitAnomaly = [[Float]](repeating: [Float](repeating: 0, count: E), count: M)
+        let M = unitAnomaly.count, Q = 2 + M
+        // Every patch against [n, a, a_1..a_M] in one product; the loss's gradient with respect to those rows is
+        // another: d = coefficients^T F, with coefficients (P, Q) gathered per patch below.
+        let F = patches.flatMap { $0 }
+        let S = BLAS.matmul(F, [n, a].flatMap { $0 } + unitAnomaly.flatMap { $0 }, m: P, n: Q, k: E, transposeB: true)
+        var coefficients = [Float](repeating: 0, count: P * Q)
         var v2t: Float = 0, eam: Float = 0
-        for f in patches {
+        let inverseP = 1 / Float(P)
+        var exps = [Float](repeating: 0, count: M + 1)
+        for p in 0..<P {
+            let row = p * Q
             // L_v2t: cross-entropy over s [f.n, f.a_1, ..., f.a_M], target the normal prototype.
-            let logits = [scale * Vector.dot(f, n)] + unitAnomaly.map { scale * Vector.dot(f, $0) }
-            let top = logits.max()!
-            let exps = logits.map { expf($0 - top) }
-            let total = exps.reduce(0, +)
-            v2t += -logits[0] + top + logf(total)
-            for e in 0..<E { dn[e] += scale * f[e] * (exps[0] / total - 1) / P }
-            for m in 0..<M { let w = scale * exps[m + 1] / total / P; for e in 0..<E { dUnitAnomaly[m][e] += w * f[e] } }
+            var top = scale * S[row]
+            for m in 0..<M { top = max(top, scale * S[row + 2 + m]) }
+            exps[0] = expf(scale * S[row] - top)
+            var total = exps[0]
+            for m in 0..<M { exps[m + 1] = expf(scale * S[row + 2 + m] - top); total += exps[m + 1] }
+            v2t += -scale * S[row] + top + logf(total)
+            coefficients[row] = scale * (exps[0] / total - 1) * inverseP
+            for m in 0..<M { coefficients[row + 2 + m] = scale * exps[m + 1] / total * inverseP }
             // L_EAM: relu(||f - n||^2 - ||f - a||^2) = relu(2 f.(a - n)) for unit n and a.
             // **[choice]** the paper's per-patch form; PromptAD's code sums over patches and relus per channel.
-            let margin = 2 * (Vector.dot(f, a) - Vector.dot(f, n))
+            let margin = 2 * (S[row + 1] - S[row])
             if margin > 0 {
                 eam += margin
-                for e in 0..<E { dn[e] -= 2 * f[e] / P; da[e] += 2 * f[e] / P }
+                coefficients[row] -= 2 * inverseP; coefficients[row + 1] += 2 * inverseP
             }
         }
-        v2t /= P; eam /= P
+        let d = BLAS.matmul(coefficients, F, m: Q, n: E, k: P, transposeA: true)
+        let dn = Array(d[0..<E]); var da = Array(d[E..<(2 * E)])
+        var dUnitAnomaly = (0..<M).map { m in Array(d[((2 + m) * E)..<((3 + m) * E)]) }
+        v2t *= inverseP; eam *= inverseP
         // DevPrompt: d L_dev / d a = scale sum_p (d L_dev / d s(p)) f(p), averaged over the images.
         var deviation: Float = 0
         if let term, !term.images.isEmpty {
-            for image in term.images {
-                let scores = image.patches.map { scale * Vector.dot($0, a) }
+            let count = Float(term.images.count)
+            for (image, flat) in zip(term.images, term.flatPatches) {
+                let scores = BLAS.matmul(flat, a, m: image.patches.count, n: 1, k: E).map { scale * $0 }
                 let (l, _, gradient) = term.loss.forward(patchScores: scores, anomalous: image.anomalous, topK: term.topK, reference: term.reference)
-                deviation += l / Float(term.images.count)
-                for (f, g) in zip(image.patches, gradient) where g != 0 {
-                    for e in 0..<E { da[e] += scale * g * f[e] / Float(term.images.count) }
-                }
+                deviation += l / count
+                let dImage = BLAS.matmul(gradient.map { $0 * scale / count }, flat, m: 1, n: E, k: image.patches.count)
+                for e in 0..<E { da[e] += dImage[e] }
             }
         }
         // L_align = || mean(unit manual) - mean(unit learned) ||^2

@@ -38,21 +38,25 @@ public struct PromptTrainer {
                 .map { item -> (kind: PromptLearner.Kind, prompt: TextTransformer.Prompt) in var p = item.prompt; p.group = t; return (item.kind, p) }
         }
         let (features, tape) = try text.forwardTaped(prompts.flatMap { $0.map(\.prompt) })
-        var results: [PromptADLoss.Result] = [], featureGradients: [[Float]] = []
-        var offset = 0
-        for (t, trainer) in trainers.enumerated() {
+        // Each learner's loss is its own: they run on the cores side by side.
+        var offsets = [0]
+        for p in prompts { offsets.append(offsets.last! + p.count) }
+        let snapshot = trainers
+        let results = Parallel.map(Array(trainers.indices)) { t -> PromptADLoss.Result in
             var normal: [[Float]] = [], manual: [[Float]] = [], learned: [[Float]] = []
-            for ((kind, _), feature) in zip(prompts[t], features[offset..<(offset + prompts[t].count)]) {
+            for ((kind, _), feature) in zip(prompts[t], features[offsets[t]..<offsets[t + 1]]) {
                 switch kind {
                 case .normal: normal.append(feature)
                 case .manualAnomaly: manual.append(feature)
                 case .learnedAnomaly: learned.append(feature)
                 }
             }
-            offset += prompts[t].count
-            let result = trainer.loss.compute(patches: patches[t], normal: normal, manual: manual, learned: learned, deviation: deviations[t])
-            results.append(result)
-            // Feature gradients back in prompt order.
+            return snapshot[t].loss.compute(patches: patches[t], normal: normal, manual: manual, learned: learned, deviation: deviations[t])
+        }
+        // Feature gradients back in prompt order.
+        var featureGradients: [[Float]] = []
+        for t in trainers.indices {
+            let result = results[t]
             var n = 0, m = 0, l = 0
             featureGradients += prompts[t].map { item in
                 switch item.kind {
@@ -63,10 +67,8 @@ public struct PromptTrainer {
             }
         }
         let positionGradients = text.backward(tape, featureGradients: featureGradients)
-        offset = 0
         for t in trainers.indices {
-            let (dContext, dAnomaly) = trainers[t].learner.gradients(prompts: prompts[t], positionGradients: Array(positionGradients[offset..<(offset + prompts[t].count)]))
-            offset += prompts[t].count
+            let (dContext, dAnomaly) = trainers[t].learner.gradients(prompts: prompts[t], positionGradients: Array(positionGradients[offsets[t]..<offsets[t + 1]]))
             trainers[t].optimizer.learningRate = CosineSchedule.rate(base: trainers[t].baseLearningRate, epoch: epoch, epochs: epochs)
             var parameters = trainers[t].learner.context + trainers[t].learner.anomalyTokens
             trainers[t].optimizer.step(&parameters, gradients: dContext + dAnomaly)

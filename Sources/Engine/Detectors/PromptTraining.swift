@@ -12,61 +12,78 @@ public struct PromptTraining {
     public let epochs: Int
     /// Equal for trainings whose classification learners have the same inputs and settings.
     let classificationIdentity: String
+    /// Equal for trainings whose segmentation learners would be the same (DevPrompt's two inference maps).
+    let segmentationIdentity: String
     let make: ([PromptTrainer], [Float]) throws -> FittedDetector
     /// The segmentation loss before each epoch's update.
     public private(set) var losses: [Float] = []
 
     init(trainers: [PromptTrainer], patches: [[[Float]]], deviations: [PromptADLoss.DeviationTerm?], epochs: Int,
-         classificationIdentity: String, make: @escaping ([PromptTrainer], [Float]) throws -> FittedDetector) {
+         classificationIdentity: String, segmentationIdentity: String, make: @escaping ([PromptTrainer], [Float]) throws -> FittedDetector) {
         self.trainers = trainers; self.patches = patches; self.deviations = deviations; self.epochs = epochs
-        self.classificationIdentity = classificationIdentity; self.make = make
+        self.classificationIdentity = classificationIdentity; self.segmentationIdentity = segmentationIdentity; self.make = make
     }
 
     public func finish() throws -> FittedDetector { try make(trainers, losses) }
 
-    /// Runs every training to the end, those with the same number of epochs stepping together, in batches
-    /// whose taped text passes fit in `memoryBudget` bytes.
-    public static func run(_ trainings: inout [PromptTraining], memoryBudget: Double = 2e9) throws {
+    /// Runs every training to the end, those with the same number of epochs stepping together, in batches of
+    /// about `learnersPerBatch` learners (a batch's activations then stay in cache: larger batches ran slower per
+    /// learner, `report bench grid`), trainings that share a classification learner in one batch where they fit.
+    public static func run(_ trainings: inout [PromptTraining], learnersPerBatch: Int = 16) throws {
         for epochs in Set(trainings.map(\.epochs)).sorted() {
             let members = trainings.indices.filter { trainings[$0].epochs == epochs }
-            let first = trainings[members[0]].trainers[0], text = first.text.configuration.text
-            // A taped prompt keeps about a dozen (context x width) buffers per layer.
-            let bytesPerPrompt = Double(text.contextLength * text.width * text.layers) * 12 * 4
-            let promptsPerTraining = Double(first.learner.prompts(tokenizer: first.tokenizer, contextLength: text.contextLength).count * 2)
-            let perBatch = max(1, Int(memoryBudget / (bytesPerPrompt * promptsPerTraining)))
-            for start in stride(from: 0, to: members.count, by: perBatch) {
-                try runTogether(&trainings, Array(members[start..<min(members.count, start + perBatch)]), epochs: epochs)
+            var groups: [String: [Int]] = [:], order: [String] = []
+            for m in members {
+                let identity = trainings[m].classificationIdentity
+                if groups[identity] == nil { order.append(identity) }
+                groups[identity, default: []].append(m)
             }
+            // Whole groups fill a batch (each adds its segmentation learners and one classification learner); a larger group is split.
+            var batch: [Int] = [], identities: Set<String> = []
+            func cost(_ m: Int) -> Int {
+                (identities.contains("s" + trainings[m].segmentationIdentity) ? 0 : 1) + (identities.contains("c" + trainings[m].classificationIdentity) ? 0 : 1)
+            }
+            for identity in order {
+                for m in groups[identity]! {
+                    if !batch.isEmpty && identities.count + cost(m) > learnersPerBatch {
+                        try runTogether(&trainings, batch, epochs: epochs)
+                        batch = []; identities = []
+                    }
+                    identities.insert("s" + trainings[m].segmentationIdentity); identities.insert("c" + trainings[m].classificationIdentity)
+                    batch.append(m)
+                }
+            }
+            if !batch.isEmpty { try runTogether(&trainings, batch, epochs: epochs) }
         }
     }
 
-    /// One batch: the segmentation learners all, the classification learners once per identity.
+    /// One batch: each distinct segmentation and classification learner once.
     static func runTogether(_ trainings: inout [PromptTraining], _ members: [Int], epochs: Int) throws {
         var learners: [PromptTrainer] = [], patches: [[[Float]]] = [], deviations: [PromptADLoss.DeviationTerm?] = []
         var segmentation: [Int] = [], classification: [Int] = [], shared: [String: Int] = [:]
+        /// The learner of `identity`, added the first time it is asked for.
+        func learner(_ identity: String, _ t: PromptTraining, _ which: Int) -> Int {
+            if let index = shared[identity] { return index }
+            shared[identity] = learners.count
+            learners.append(t.trainers[which]); patches.append(t.patches[which]); deviations.append(t.deviations[which])
+            return learners.count - 1
+        }
         for m in members {
             let t = trainings[m]
-            segmentation.append(learners.count)
-            learners.append(t.trainers[0]); patches.append(t.patches[0]); deviations.append(t.deviations[0])
-            if let index = shared[t.classificationIdentity] {
-                classification.append(index)
-            } else {
-                shared[t.classificationIdentity] = learners.count
-                classification.append(learners.count)
-                learners.append(t.trainers[1]); patches.append(t.patches[1]); deviations.append(t.deviations[1])
-            }
+            segmentation.append(learner("s" + t.segmentationIdentity, t, 0))
+            classification.append(learner("c" + t.classificationIdentity, t, 1))
         }
         let progress = ProgressTracker(members.count > 1 ? "training prompts, \(members.count) experiments together (epochs)" : "training prompts (epochs)",
                                        total: epochs)
-        var losses = [[Float]](repeating: [], count: members.count)
+        var losses = [[Float]](repeating: [], count: learners.count)
         for epoch in 0..<epochs {
             let results = try PromptTrainer.step(&learners, patches: patches, deviations: deviations, epoch: epoch, epochs: epochs)
-            for (k, index) in segmentation.enumerated() { losses[k].append(results[index].loss) }
+            for (index, result) in results.enumerated() { losses[index].append(result.loss) }
             progress.step()
         }
         for (k, m) in members.enumerated() {
             trainings[m].trainers = [learners[segmentation[k]], learners[classification[k]]]
-            trainings[m].losses = losses[k]
+            trainings[m].losses = losses[segmentation[k]]
         }
     }
 }

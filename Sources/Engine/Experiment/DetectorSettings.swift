@@ -15,6 +15,8 @@ public struct DetectorSettings: Codable, Hashable, Sendable {
     public var margin: Float = 5
     /// **[choice]** CutPaste anomalies by default, so Eq. 8's anomalous term trains; `none` is reading (a).
     public var anomalies: AnomalySource = .cutpaste
+    /// **[choice]** DevPrompt's inference map; the default was chosen on the held-out benchmark (data seed 1), the sensitivity chapter shows both.
+    public var inferenceMap: InferenceMap = .deviation
     /// Synthesised anomalies per normal shot.
     public var anomaliesPerShot = 4
     /// Learned anomaly prompts (PromptAD: 4).
@@ -47,7 +49,7 @@ public struct DetectorSettings: Codable, Hashable, Sendable {
 // Decoded field by field: a hand-written configuration may name only what it changes.
 extension DetectorSettings {
     enum CodingKeys: String, CodingKey {
-        case method, seed, epochs, learningRate, lambda, topK, margin, anomalies, anomaliesPerShot, learnedPrompts
+        case method, seed, epochs, learningRate, lambda, topK, margin, anomalies, inferenceMap, anomaliesPerShot, learnedPrompts
         case anomalyTokenBeforeClass, contextInit, taps, geometry
     }
 
@@ -62,6 +64,7 @@ extension DetectorSettings {
         topK = try c.decodeIfPresent(Float.self, forKey: .topK) ?? d.topK
         margin = try c.decodeIfPresent(Float.self, forKey: .margin) ?? d.margin
         anomalies = try c.decodeIfPresent(AnomalySource.self, forKey: .anomalies) ?? d.anomalies
+        inferenceMap = try c.decodeIfPresent(InferenceMap.self, forKey: .inferenceMap) ?? d.inferenceMap
         anomaliesPerShot = try c.decodeIfPresent(Int.self, forKey: .anomaliesPerShot) ?? d.anomaliesPerShot
         learnedPrompts = try c.decodeIfPresent(Int.self, forKey: .learnedPrompts) ?? d.learnedPrompts
         anomalyTokenBeforeClass = try c.decodeIfPresent(Bool.self, forKey: .anomalyTokenBeforeClass) ?? d.anomalyTokenBeforeClass

@@ -55,7 +55,9 @@ public struct Experiment: Sendable {
                               rerun: Bool = false) throws -> [(result: ExperimentResult, memoised: Bool)] {
         var done = [(result: ExperimentResult, memoised: Bool)?](repeating: nil, count: experiments.count)
         var splits: [String: AnomalyClass] = [:]
-        var pending: [(index: Int, key: String, run: ExperimentRun, shots: [AnomalySample], training: PromptTraining)] = []
+        /// An experiment to run: WinCLIP's (nothing to fit), fitted (the memory) or with prompts to train.
+        struct Pending { let index: Int, key: String, run: ExperimentRun; var shots: [AnomalySample] = []; var detector: FittedDetector? = nil; var training: Int? = nil }
+        var pending: [Pending] = [], trainings: [PromptTraining] = []
         for (i, experiment) in experiments.enumerated() {
             let c = experiment.configuration
             try c.validate()
@@ -64,23 +66,44 @@ public struct Experiment: Sendable {
             splits[splitKey] = split
             let key = try experiment.key(model: model, code: code, split: split)
             if !rerun, let store, let memo = store.load(key) { done[i] = (memo, true); continue }
-            let run = ExperimentRun(experiment: experiment, model: model, split: split)
-            guard !c.method.isWinCLIP else { done[i] = (try experiment.stamp(run.execute(), key: key, code: code, store: store), false); continue }
-            let (shots, preparation) = try run.prepare()
-            switch preparation {
-            case .training(let training): pending.append((i, key, run, shots, training))
-            case .fitted(let detector): done[i] = (try experiment.stamp(run.complete(shots: shots, detector: detector), key: key, code: code, store: store), false)
+            var item = Pending(index: i, key: key, run: ExperimentRun(experiment: experiment, model: model, split: split))
+            if !c.method.isWinCLIP {
+                let (shots, preparation) = try item.run.prepare()
+                item.shots = shots
+                switch preparation {
+                case .training(let training): item.training = trainings.count; trainings.append(training)
+                case .fitted(let detector): item.detector = detector
+                }
             }
+            pending.append(item)
         }
-        var trainings = pending.map(\.training)
         let started = Date()
         try PromptTraining.run(&trainings)
         // The joint training's time, shared equally among the experiments that took part.
-        let share = pending.isEmpty ? 0 : Date().timeIntervalSince(started) / Double(pending.count)
+        let share = trainings.isEmpty ? 0 : Date().timeIntervalSince(started) / Double(trainings.count)
+        // One class's test set at a time: its masks, regions and visual maps are made once for all its experiments.
+        var order: [String] = [], byTestSet: [String: [Int]] = [:]
         for (p, item) in pending.enumerated() {
-            item.run.seconds["train", default: 0] += share
-            let result = try item.run.complete(shots: item.shots, detector: try trainings[p].finish())
-            done[item.index] = (try experiments[item.index].stamp(result, key: item.key, code: code, store: store), false)
+            let key = TestSetScoring.key(item.run.experiment)
+            if byTestSet[key] == nil { order.append(key) }
+            byTestSet[key, default: []].append(p)
+        }
+        for key in order {
+            var testSet: TestSetScoring? = nil
+            for p in byTestSet[key]! {
+                let item = pending[p]
+                if testSet == nil { testSet = try item.run.testSet() }
+                let result: ExperimentResult
+                if item.run.c.method.isWinCLIP {
+                    result = try item.run.executeWinCLIP(testSet: testSet)
+                } else if let t = item.training {
+                    item.run.seconds["train", default: 0] += share
+                    result = try item.run.complete(shots: item.shots, detector: try trainings[t].finish(), testSet: testSet)
+                } else {
+                    result = try item.run.complete(shots: item.shots, detector: item.detector!, testSet: testSet)
+                }
+                done[item.index] = (try experiments[item.index].stamp(result, key: item.key, code: code, store: store), false)
+            }
         }
         return done.map { $0! }
     }
@@ -175,30 +198,40 @@ final class ExperimentRun {
         return (shots, preparation)
     }
 
-    /// Scores the test images with the fitted detector and measures.
-    func complete(shots: [AnomalySample], detector: FittedDetector) throws -> ExperimentResult {
+    /// The masks and regions of this run's test set, for it and the other runs on it.
+    func testSet() throws -> TestSetScoring {
+        let images = split.test.map { ScoredImage(path: experiment.relative($0.path), defect: $0.defect, mask: $0.mask.map(experiment.relative), score: 0, patchMap: []) }
+        return try TestSetScoring(images: images, root: experiment.dataRoot, size: c.evaluationSize, geometry: c.geometry)
+    }
+
+    /// Scores the test images with the fitted detector and measures; `testSet` shares masks and visual maps with other runs.
+    func complete(shots: [AnomalySample], detector: FittedDetector, testSet: TestSetScoring? = nil) throws -> ExperimentResult {
         let progress = ProgressTracker("encoding test images", total: split.test.count)
         var images: [ScoredImage] = []
         for sample in split.test {
             let f = try timed("encode test") { try self.features(file: sample.path) }
             defer { progress.step() }
-            let (patchMap, score) = timed("score") { detector.score(f) }
+            let (patchMap, score) = timed("score") { () -> (patchMap: [Float], score: Float) in
+                guard let testSet else { return detector.score(f) }
+                let visual = testSet.visualMap(shots: shots.map(\.path), taps: taps, image: sample.path) { detector.visualMap(f) }
+                return detector.score(f, visual: visual)
+            }
             let scored = ScoredImage(path: experiment.relative(sample.path), defect: sample.defect,
                                      mask: sample.mask.map(experiment.relative), score: score, patchMap: patchMap)
             images.append(scored)
         }
-        return try finish(shots: shots, images: images, losses: detector.losses)
+        return try finish(shots: shots, images: images, losses: detector.losses, testSet: testSet)
     }
 
     /// The result with its metrics, times and cache counts.
-    func finish(shots: [AnomalySample], images: [ScoredImage], losses: [Float]) throws -> ExperimentResult {
+    func finish(shots: [AnomalySample], images: [ScoredImage], losses: [Float], testSet: TestSetScoring? = nil) throws -> ExperimentResult {
         let v = model.clip.configuration.vision
         var result = ExperimentResult(configuration: c, model: model.name, modelIdentity: model.identity, dataRoot: experiment.dataRoot,
                                       shots: shots.map { experiment.relative($0.path) }, taps: c.method.isWinCLIP ? [] : taps,
                                       gridWidth: v.gridWidth, gridHeight: v.gridHeight, images: images,
                                       metrics: ExperimentMetrics(imageAUROC: 0, pixelAUROC: 0, aupro: 0, f1max: 0, pixelF1max: 0, imageAUROCInterval: []),
                                       losses: losses, seconds: [:], cacheHits: 0, cacheMisses: 0)
-        result.metrics = try timed("metrics") { try ExperimentScoring.metrics(result) }
+        result.metrics = try timed("metrics") { try ExperimentScoring.metrics(result, testSet: testSet) }
         result.seconds = seconds
         result.cacheHits = hits; result.cacheMisses = misses
         return result

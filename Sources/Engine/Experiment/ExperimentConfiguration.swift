@@ -41,6 +41,14 @@ public enum AnomalySource: String, Codable, CaseIterable, Sendable {
     case cutpaste
 }
 
+/// DevPrompt's pixel map at inference (docs/method-notes.md section 6): the paper's Eq. 5-6 read two ways.
+public enum InferenceMap: String, Codable, CaseIterable, Sendable {
+    /// The deviation map d(p) of the anomaly prototype, as d / (d + a), fused with the visual memory.
+    case deviation
+    /// PromptAD's text map from the prompts trained with the deviation term (DevPrompt as "PromptAD plus a loss"), fused.
+    case text
+}
+
 /// Where PromptAD's learnable context vectors start.
 public enum ContextInit: String, Codable, CaseIterable, Sendable {
     /// N(0, 0.02^2), as PromptAD's code draws them.
@@ -93,7 +101,7 @@ public struct ExperimentConfiguration: Codable, Hashable, Sendable {
         var parts = ["\(d.method.rawValue)", "\(dataset.rawValue)/\(className)", d.method.usesShots ? "\(shots)-shot" : "zero-shot", "seed \(d.seed)"]
         if d.method.learnsPrompts { parts.append("\(d.epochs) epochs, context from \(d.contextInit == .words ? "\"a photo of a\"" : "random")") }
         if d.method == .devprompt {
-            parts.append(String(format: "lambda %g, top-K %g%%, margin %g, anomalies %@", d.lambda, d.topK * 100, d.margin, d.anomalies.rawValue))
+            parts.append(String(format: "lambda %g, top-K %g%%, margin %g, anomalies %@, %@ map", d.lambda, d.topK * 100, d.margin, d.anomalies.rawValue, d.inferenceMap.rawValue))
         }
         return parts.joined(separator: ", ")
     }

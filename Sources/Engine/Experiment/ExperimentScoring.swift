@@ -11,18 +11,22 @@ public enum ExperimentScoring {
     }
 
     public static func metrics(_ result: ExperimentResult) throws -> ExperimentMetrics {
+        try metrics(result, testSet: nil)
+    }
+
+    /// `testSet`: the masks and regions of the result's test images, when other experiments share them.
+    static func metrics(_ result: ExperimentResult, testSet: TestSetScoring?) throws -> ExperimentMetrics {
         let size = result.configuration.evaluationSize
-        let maps = result.images.map(result.evaluationMap)
-        let masks = try result.images.map { try mask($0, root: result.dataRoot, size: size, geometry: result.configuration.geometry) }
+        let maps = Parallel.map(result.images, result.evaluationMap)
+        let testSet = try testSet ?? TestSetScoring(images: result.images, root: result.dataRoot, size: size, geometry: result.configuration.geometry)
         let scores = result.images.map(\.score), labels = result.images.map(\.isDefective)
         let interval = ImageAUROC.bootstrapInterval(scores: scores, labels: labels, seed: result.configuration.seed)
-        var pixels = PixelAUROC(expectedPixels: maps.count * size * size)
-        for (map, mask) in zip(maps, masks) { try pixels.add(map: map, mask: mask) }
+        let pixels = try PixelMetrics(maps: maps, regions: testSet.regions)
         return ExperimentMetrics(imageAUROC: ImageAUROC.compute(scores: scores, labels: labels),
-                                 pixelAUROC: pixels.compute(),
-                                 aupro: try AUPRO.compute(maps: maps, masks: masks, width: size, height: size),
+                                 pixelAUROC: pixels.auroc,
+                                 aupro: pixels.aupro,
                                  f1max: RankedScores(scores: scores, labels: labels).f1Max().f1,
-                                 pixelF1max: pixels.f1Max(),
+                                 pixelF1max: pixels.f1Max,
                                  imageAUROCInterval: [interval.lowerBound, interval.upperBound])
     }
 }

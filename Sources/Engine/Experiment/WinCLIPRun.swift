@@ -10,7 +10,7 @@ extension ExperimentRun {
         return features
     }
 
-    func executeWinCLIP() throws -> ExperimentResult {
+    func executeWinCLIP(testSet: TestSetScoring? = nil) throws -> ExperimentResult {
         let v = model.clip.configuration.vision
         let windows = WinCLIPWindows(gridHeight: v.gridHeight, gridWidth: v.gridWidth)
         let shots = c.method.usesShots ? try shots() : []
@@ -26,6 +26,6 @@ extension ExperimentRun {
             images.append(ScoredImage(path: experiment.relative(sample.path), defect: sample.defect,
                                       mask: sample.mask.map(experiment.relative), score: score, patchMap: map))
         }
-        return try finish(shots: shots, images: images, losses: [])
+        return try finish(shots: shots, images: images, losses: [], testSet: testSet)
     }
 }

@@ -6,6 +6,16 @@ import Foundation
 public enum Resampling {
     public enum Filter: Sendable { case nearest, bilinear, bicubic }
 
+    /// Each output sample's two source samples and the second one's weight (torch, align_corners=False).
+    static func bilinearTaps(_ outSize: Int, _ inSize: Int) -> [(Int, Int, Float)] {
+        let scale = Float(inSize) / Float(outSize)
+        return (0..<outSize).map { o in
+            let src = max(0, (Float(o) + 0.5) * scale - 0.5)
+            let i0 = min(Int(src), inSize - 1), i1 = min(i0 + 1, inSize - 1)
+            return (i0, i1, src - Float(i0))
+        }
+    }
+
     /// Resizes (height, width, channels) interleaved Float samples.
     public static func resize(_ pixels: [Float], width: Int, height: Int, channels: Int,
                               toWidth outW: Int, toHeight outH: Int, filter: Filter) -> [Float] {
@@ -23,15 +33,7 @@ public enum Resampling {
             }
             return out
         case .bilinear:
-            func taps(_ outSize: Int, _ inSize: Int) -> [(Int, Int, Float)] {
-                let scale = Float(inSize) / Float(outSize)
-                return (0..<outSize).map { o in
-                    let src = max(0, (Float(o) + 0.5) * scale - 0.5)
-                    let i0 = min(Int(src), inSize - 1), i1 = min(i0 + 1, inSize - 1)
-                    return (i0, i1, src - Float(i0))
-                }
-            }
-            let xs = taps(outW, width), ys = taps(outH, height)
+            let xs = bilinearTaps(outW, width), ys = bilinearTaps(outH, height)
             var out = [Float](repeating: 0, count: outW * outH * channels)
             for (y, (y0, y1, fy)) in ys.enumerated() {
                 for (x, (x0, x1, fx)) in xs.enumerated() {

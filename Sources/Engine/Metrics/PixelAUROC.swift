@@ -95,29 +95,34 @@ public struct PixelAUROC {
 /// Least-significant-digit radix sort of unsigned keys in 11-bit passes from bit `fromBit` up (lower bits
 /// ride along unsorted, stably: an index under a score key); a pass whose digit is the same for every key is skipped.
 enum RadixSort {
+    // Specialised here: callers in other files of a build without whole-module optimisation would get the generic, 10x slower code.
+    @_specialize(where Key == UInt32)
+    @_specialize(where Key == UInt64)
     static func sort<Key: FixedWidthInteger & UnsignedInteger>(_ keys: inout [Key], fromBit: Int = 0) {
         let n = keys.count
         guard n > 1 else { return }
         var scratch = [Key](repeating: 0, count: n)
         var inScratch = false
+        var counts = [Int](repeating: 0, count: 2048)
         for shift in stride(from: fromBit, to: Key.bitWidth, by: 11) {
-            var counts = [Int](repeating: 0, count: 2048)
-            let source = inScratch ? scratch : keys
-            source.withUnsafeBufferPointer { src in
-                for k in src { counts[Int(truncatingIfNeeded: (k >> shift) & 2047)] += 1 }
+            let everyKeyAlike = counts.withUnsafeMutableBufferPointer { counts -> Bool in
+                counts.update(repeating: 0)
+                func count(_ src: UnsafeBufferPointer<Key>) { for k in src { counts[Int(truncatingIfNeeded: (k >> shift) & 2047)] += 1 } }
+                if inScratch { scratch.withUnsafeBufferPointer(count) } else { keys.withUnsafeBufferPointer(count) }
+                if counts.contains(n) { return true }  // every key has this digit: nothing to move
+                var offset = 0
+                for d in 0..<2048 { let c = counts[d]; counts[d] = offset; offset += c }
+                func move(_ src: UnsafeBufferPointer<Key>, _ dst: UnsafeMutableBufferPointer<Key>) {
+                    for k in src { let d = Int(truncatingIfNeeded: (k >> shift) & 2047); dst[counts[d]] = k; counts[d] += 1 }
+                }
+                if inScratch {
+                    scratch.withUnsafeBufferPointer { src in keys.withUnsafeMutableBufferPointer { move(src, $0) } }
+                } else {
+                    keys.withUnsafeBufferPointer { src in scratch.withUnsafeMutableBufferPointer { move(src, $0) } }
+                }
+                return false
             }
-            if counts.contains(n) { continue }  // every key has this digit: nothing to move
-            var offset = 0
-            for d in 0..<2048 { let c = counts[d]; counts[d] = offset; offset += c }
-            func move(_ src: UnsafeBufferPointer<Key>, _ dst: UnsafeMutableBufferPointer<Key>) {
-                for k in src { let d = Int(truncatingIfNeeded: (k >> shift) & 2047); dst[counts[d]] = k; counts[d] += 1 }
-            }
-            if inScratch {
-                scratch.withUnsafeBufferPointer { src in keys.withUnsafeMutableBufferPointer { move(src, $0) } }
-            } else {
-                keys.withUnsafeBufferPointer { src in scratch.withUnsafeMutableBufferPointer { move(src, $0) } }
-            }
-            inScratch.toggle()
+            if !everyKeyAlike { inScratch.toggle() }
         }
         if inScratch { swap(&keys, &scratch) }
     }

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the engine's speed (use a release build: swift run -c release report bench ...).",
-        subcommands: [SgemmBenchCommand.self, CLIPBenchCommand.self, MetricsBenchCommand.self, SynthBenchCommand.self, ExperimentBenchCommand.self, PretrainBenchCommand.self, WinCLIPBenchCommand.self])
+        subcommands: [SgemmBenchCommand.self, CLIPBenchCommand.self, MetricsBenchCommand.self, SynthBenchCommand.self, ExperimentBenchCommand.self, PretrainBenchCommand.self, WinCLIPBenchCommand.self, GridBenchCommand.self])
 }
 
 /// Flags every benchmark takes.

@@ -6,6 +6,7 @@ import ReportKit
 extension DetectionMethod: ExpressibleByArgument {}
 extension AnomalySource: ExpressibleByArgument {}
 extension ContextInit: ExpressibleByArgument {}
+extension InferenceMap: ExpressibleByArgument {}
 extension InputGeometry: ExpressibleByArgument {}
 
 /// `--anomaly-token before|after`: the flag's words for `DetectorSettings.anomalyTokenBeforeClass`.
@@ -203,6 +204,9 @@ struct DetectorOptions: ParsableArguments {
     @Option(help: "DevPrompt's anomalous training images: cutpaste (from the normal shot) or none (normal term only; default: \(defaults.anomalies.rawValue)).")
     var anomalies: AnomalySource?
 
+    @Option(help: "DevPrompt's pixel map: deviation (d / (d + a) of the deviation map, fused with the visual memory) or text (PromptAD's text map from the prompts trained with the deviation term, fused; default: \(defaults.inferenceMap.rawValue)).")
+    var inferenceMap: InferenceMap?
+
     @Option(parsing: .upToNextOption, help: "Blocks (1-based) whose patch tokens the visual memory keeps; default: PromptAD's 3 and 8 of 12, scaled to the model's depth.")
     var taps: [Int] = []
 
@@ -231,6 +235,7 @@ struct DetectorOptions: ParsableArguments {
         if let topK { d.topK = topK }
         if let margin { d.margin = margin }
         if let anomalies { d.anomalies = anomalies }
+        if let inferenceMap { d.inferenceMap = inferenceMap }
         if let contextInit { d.contextInit = contextInit }
         if let geometry { d.geometry = geometry }
         if let anomalyToken { d.anomalyTokenBeforeClass = anomalyToken == .before }
