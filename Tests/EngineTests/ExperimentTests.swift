@@ -55,8 +55,19 @@ import Testing
         textMap.inferenceMap = .text
         let configurations = [configuration(.devprompt), lower, configuration(.promptad), draw, configuration(.memory), textMap]
         let store = ExperimentStore(directory: scratch.appendingPathComponent("together"))
+        // The plan is posted before anything runs; this test's lines are told apart by their count.
+        let lines = NSLock()
+        nonisolated(unsafe) var posted: [String] = []
+        let previous = Notice.sink
+        Notice.sink = { text in lines.lock(); posted.append(text); lines.unlock(); previous?(text) }
+        defer { Notice.sink = previous }
         let together = try Experiment.runAll(configurations.map { Experiment($0, dataRoot: dataRoot) }, model: model, store: store)
         #expect(together.allSatisfy { !$0.memoised })
+        // 5 learning experiments: 4 segmentation learners (the text map shares DevPrompt's) and 2 classification learners (seeds 111, 112);
+        // the shots are encoded while the plan is made, the 55 test images not yet.
+        let first = posted.first { $0.hasPrefix("6 experiments:") }
+        #expect(first?.hasPrefix("6 experiments: 0 memoised, 6 to run (6 prompt learners in 1 batches, 330 test images to score, 55 to encode)") == true, "\(posted)")
+        #expect(first?.contains("no estimate yet") == true, "the first run on a model has no measured costs")
         for (c, joint) in zip(configurations, together) {
             let alone = try Experiment(c, dataRoot: dataRoot).run(model: model).result
             #expect(joint.result.configuration == c)
@@ -72,6 +83,12 @@ import Testing
         #expect(together[5].result.images.map(\.patchMap) != together[0].result.images.map(\.patchMap))
         // Run again: every one from the memo.
         #expect(try Experiment.runAll(configurations.map { Experiment($0, dataRoot: dataRoot) }, model: model, store: store).allSatisfy(\.memoised))
+        #expect(posted.contains("6 experiments: 6 memoised, 0 to run"), "\(posted)")
+        // A new setting after a measured run: the plan carries an estimate from the measured unit costs.
+        var margin = configuration(.devprompt)
+        margin.margin = 3
+        _ = try Experiment.runAll((configurations + [margin]).map { Experiment($0, dataRoot: dataRoot) }, model: model, store: store)
+        #expect(posted.contains { $0.hasPrefix("7 experiments: 6 memoised, 1 to run (2 prompt learners in 1 batches, 55 test images to score, 0 to encode); about ") }, "\(posted)")
     }
 
     @Test func aFinishedExperimentIsMemoisedByItsWholeConfiguration() throws {

@@ -123,6 +123,13 @@ extension CLIPModel {
         }
     }
 
+    /// Whether the vision features of an image file are in the cache (a plan's count of images left to encode).
+    public func visionFeaturesCached(file path: String, surgery: Bool, taps: [Int], geometry: InputGeometry, cache: FeatureCache, identity: String) -> Bool {
+        guard let key = try? FeatureCache.key(file: path, digests: cache.digests, model: identity,
+                                               preprocessing: featurePreprocessing(surgery: surgery, taps: taps, geometry: geometry)) else { return false }
+        return FileManager.default.fileExists(atPath: cache.url(key).path)
+    }
+
     /// The vision features of an image made in memory (a synthesised anomaly), keyed by its pixels.
     public func cachedVisionFeatures(image: Image, surgery: Bool, taps: [Int], geometry: InputGeometry, cache: FeatureCache, identity: String) throws
         -> (output: VisionOutput, hit: Bool) {

@@ -26,10 +26,14 @@ public struct PromptTraining {
 
     public func finish() throws -> FittedDetector { try make(trainers, losses) }
 
-    /// Runs every training to the end, those with the same number of epochs stepping together, in batches of
-    /// about `learnersPerBatch` learners (a batch's activations then stay in cache: larger batches ran slower per
-    /// learner, `report bench grid`), trainings that share a classification learner in one batch where they fit.
-    public static func run(_ trainings: inout [PromptTraining], learnersPerBatch: Int = 16) throws {
+    /// A batch of trainings that step together: their indices, epochs and how many distinct learners they hold.
+    public struct Batch: Sendable { public let members: [Int]; public let epochs: Int; public let learners: Int }
+
+    /// The batches `run` steps through: those with the same number of epochs together, about `learnersPerBatch`
+    /// learners each (a batch's activations then stay in cache: larger batches ran slower per learner, `report bench
+    /// grid`), trainings that share a classification learner in one batch where they fit.
+    public static func batches(_ trainings: [PromptTraining], learnersPerBatch: Int = 16) -> [Batch] {
+        var out: [Batch] = []
         for epochs in Set(trainings.map(\.epochs)).sorted() {
             let members = trainings.indices.filter { trainings[$0].epochs == epochs }
             var groups: [String: [Int]] = [:], order: [String] = []
@@ -46,19 +50,31 @@ public struct PromptTraining {
             for identity in order {
                 for m in groups[identity]! {
                     if !batch.isEmpty && identities.count + cost(m) > learnersPerBatch {
-                        try runTogether(&trainings, batch, epochs: epochs)
+                        out.append(Batch(members: batch, epochs: epochs, learners: identities.count))
                         batch = []; identities = []
                     }
                     identities.insert("s" + trainings[m].segmentationIdentity); identities.insert("c" + trainings[m].classificationIdentity)
                     batch.append(m)
                 }
             }
-            if !batch.isEmpty { try runTogether(&trainings, batch, epochs: epochs) }
+            if !batch.isEmpty { out.append(Batch(members: batch, epochs: epochs, learners: identities.count)) }
         }
+        return out
+    }
+
+    /// Runs every training to the end, batch by batch (`batches`), with one progress line over all their epochs.
+    public static func run(_ trainings: inout [PromptTraining], batches: [Batch]? = nil) throws {
+        let batches = batches ?? Self.batches(trainings)
+        guard !batches.isEmpty else { return }
+        let learners = batches.reduce(0) { $0 + $1.learners }
+        let progress = ProgressTracker(batches.count > 1 || batches[0].members.count > 1
+                                       ? "training prompts: \(trainings.count) experiments, \(learners) learners in \(batches.count) batches (epochs)"
+                                       : "training prompts (epochs)", total: batches.reduce(0) { $0 + $1.epochs })
+        for batch in batches { try runTogether(&trainings, batch.members, epochs: batch.epochs, progress: progress) }
     }
 
     /// One batch: each distinct segmentation and classification learner once.
-    static func runTogether(_ trainings: inout [PromptTraining], _ members: [Int], epochs: Int) throws {
+    static func runTogether(_ trainings: inout [PromptTraining], _ members: [Int], epochs: Int, progress: ProgressTracker) throws {
         var learners: [PromptTrainer] = [], patches: [[[Float]]] = [], deviations: [PromptADLoss.DeviationTerm?] = []
         var segmentation: [Int] = [], classification: [Int] = [], shared: [String: Int] = [:]
         /// The learner of `identity`, added the first time it is asked for.
@@ -73,8 +89,6 @@ public struct PromptTraining {
             segmentation.append(learner("s" + t.segmentationIdentity, t, 0))
             classification.append(learner("c" + t.classificationIdentity, t, 1))
         }
-        let progress = ProgressTracker(members.count > 1 ? "training prompts, \(members.count) experiments together (epochs)" : "training prompts (epochs)",
-                                       total: epochs)
         var losses = [[Float]](repeating: [], count: learners.count)
         for epoch in 0..<epochs {
             let results = try PromptTrainer.step(&learners, patches: patches, deviations: deviations, epoch: epoch, epochs: epochs)

@@ -77,10 +77,28 @@ public struct Experiment: Sendable {
             }
             pending.append(item)
         }
+        // The plan, before anything long runs: what is memoised, what runs, and the time it should take.
+        let batches = PromptTraining.batches(trainings)
+        var plan = RunPlan(memoised: done.compactMap { $0 }.count, toRun: pending.count, learners: batches.reduce(0) { $0 + $1.learners },
+                           learnerEpochs: batches.reduce(0) { $0 + $1.learners * $1.epochs },
+                           scoredImages: pending.reduce(0) { $0 + $1.run.split.test.count }, imagesToEncode: 0, estimatedSeconds: nil)
+        var toEncode = Set<String>()
+        for item in pending where !item.run.c.method.isWinCLIP {
+            for sample in item.run.split.test where !toEncode.contains(sample.path) {
+                if !model.clip.visionFeaturesCached(file: sample.path, surgery: true, taps: item.run.taps, geometry: item.run.c.geometry,
+                                                     cache: model.cache, identity: model.identity) { toEncode.insert(sample.path) }
+            }
+        }
+        plan.imagesToEncode = toEncode.count
+        var costs = UnitCosts.load(store: store, model: model)
+        plan.estimatedSeconds = costs.estimate(plan)
+        if experiments.count > 1 { Notice.post(plan.line(batches: batches.count)) }
         let started = Date()
-        try PromptTraining.run(&trainings)
+        try PromptTraining.run(&trainings, batches: batches)
+        let trainingSeconds = Date().timeIntervalSince(started)
         // The joint training's time, shared equally among the experiments that took part.
-        let share = trainings.isEmpty ? 0 : Date().timeIntervalSince(started) / Double(trainings.count)
+        let share = trainings.isEmpty ? 0 : trainingSeconds / Double(trainings.count)
+        let scoring = ProgressTracker("scoring experiments", total: pending.count)
         // One class's test set at a time: its masks, regions and visual maps are made once for all its experiments.
         var order: [String] = [], byTestSet: [String: [Int]] = [:]
         for (p, item) in pending.enumerated() {
@@ -103,8 +121,17 @@ public struct Experiment: Sendable {
                     result = try item.run.complete(shots: item.shots, detector: item.detector!, testSet: testSet)
                 }
                 done[item.index] = (try experiments[item.index].stamp(result, key: item.key, code: code, store: store), false)
+                scoring.step()
             }
         }
+        // This run's unit costs, for the next plan's estimate.
+        let ran = pending.map { done[$0.index]!.result }
+        func total(_ phases: [String]) -> Double { ran.reduce(0) { sum, r in sum + phases.reduce(0) { $0 + (r.seconds[$1] ?? 0) } } }
+        let misses = ran.reduce(0) { $0 + $1.cacheMisses }, scored = ran.reduce(0) { $0 + $1.images.count }
+        costs = costs.updated(with: UnitCosts(secondsPerLearnerEpoch: plan.learnerEpochs > 0 ? trainingSeconds / Double(plan.learnerEpochs) : nil,
+                                              secondsPerScoredImage: scored > 0 ? total(["score", "metrics", "text"]) / Double(scored) : nil,
+                                              secondsPerEncodedImage: misses > 0 ? total(["encode test", "encode shots"]) / Double(misses) : nil))
+        if !pending.isEmpty { costs.save(store: store, model: model) }
         return done.map { $0! }
     }
 
