@@ -6,7 +6,17 @@ public struct GroupedBarChart: Drawing {
         public var name: String
         /// One value per group; nil leaves a gap (no result for that group).
         public var values: [Double?]
-        public init(_ name: String, _ values: [Double?]) { self.name = name; self.values = values }
+        /// A whisker per group (a 95% interval), or nil.
+        public var intervals: [ClosedRange<Double>?]
+        /// Published values: drawn hatched and outlined, unlike the solid measured bars.
+        public var published: Bool
+        /// The colour's place in the palette; nil: the series' own place (a published series takes its method's colour).
+        public var colorIndex: Int?
+        public init(_ name: String, _ values: [Double?], intervals: [ClosedRange<Double>?]? = nil, published: Bool = false, colorIndex: Int? = nil) {
+            precondition(intervals == nil || intervals!.count == values.count, "GroupedBarChart.Series: one interval per value")
+            self.name = name; self.values = values; self.intervals = intervals ?? values.map { _ in nil }
+            self.published = published; self.colorIndex = colorIndex
+        }
     }
 
     public var title: String
@@ -28,7 +38,7 @@ public struct GroupedBarChart: Drawing {
 
     var range: ClosedRange<Double> {
         if let yRange { return yRange }
-        let values = series.flatMap { $0.values.compactMap { $0 } }
+        let values = series.flatMap { $0.values.compactMap { $0 } + $0.intervals.compactMap { $0?.upperBound } }
         let top = values.max() ?? 1
         return 0...(top <= 0 ? 1 : Axis.niceCeiling(top * 1.08))
     }
@@ -55,8 +65,25 @@ public struct GroupedBarChart: Drawing {
                 let clamped = min(max(value, range.lowerBound), range.upperBound)
                 let x = x0 + Double(s) * barWidth
                 let y = axis.position(clamped)
-                canvas.fill(rect: x + 1, y, barWidth - 2, plot.bottom - y, Color.series[s % Color.series.count])
-                canvas.text(String(format: valueFormat, value), at: x + barWidth / 2, y - 2, size: 8.5,
+                let color = Color.series[(serie.colorIndex ?? s) % Color.series.count]
+                if serie.published {
+                    canvas.fill(rect: x + 1, y, barWidth - 2, plot.bottom - y, .white)
+                    hatch(canvas, x + 1, y, barWidth - 2, plot.bottom - y, color)
+                    canvas.stroke(rect: x + 1, y, barWidth - 2, plot.bottom - y, color, width: 1.5)
+                } else {
+                    canvas.fill(rect: x + 1, y, barWidth - 2, plot.bottom - y, color)
+                }
+                var labelY = y
+                if let interval = serie.intervals[g] {
+                    let top = axis.position(min(max(interval.upperBound, range.lowerBound), range.upperBound))
+                    let bottom = axis.position(min(max(interval.lowerBound, range.lowerBound), range.upperBound))
+                    let mid = x + barWidth / 2
+                    canvas.line(from: (mid, top), to: (mid, bottom), .black, width: 1.2)
+                    canvas.line(from: (mid - barWidth * 0.2, top), to: (mid + barWidth * 0.2, top), .black, width: 1.2)
+                    canvas.line(from: (mid - barWidth * 0.2, bottom), to: (mid + barWidth * 0.2, bottom), .black, width: 1.2)
+                    labelY = min(y, top)
+                }
+                canvas.text(String(format: valueFormat, value), at: x + barWidth / 2, labelY - 2, size: 8.5,
                             align: .center, baseline: .bottom)
             }
             canvas.text(group, at: plot.left + (Double(g) + 0.5) * groupWidth, plot.bottom + 6, size: 11, align: .center)
@@ -70,9 +97,27 @@ public struct GroupedBarChart: Drawing {
         var x = (width - total) / 2
         let y = height - 22
         for (s, name, w) in entries {
-            canvas.fill(rect: x, y - 5, 12, 10, Color.series[s % Color.series.count])
+            let color = Color.series[(series[s].colorIndex ?? s) % Color.series.count]
+            if series[s].published {
+                hatch(canvas, x, y - 5, 12, 10, color)
+                canvas.stroke(rect: x, y - 5, 12, 10, color, width: 1.5)
+            } else {
+                canvas.fill(rect: x, y - 5, 12, 10, color)
+            }
             canvas.text(name, at: x + 16, y, size: 10, baseline: .middle)
             x += w + 30
+        }
+    }
+
+    /// Diagonal lines across a rectangle, clipped to it: the published bars' fill.
+    func hatch(_ canvas: Canvas, _ x: Double, _ y: Double, _ w: Double, _ h: Double, _ color: Color) {
+        guard w > 0, h > 0 else { return }
+        var offset = 0.0
+        while offset < w + h {
+            // The line x + offset - t, y + t for t in the rectangle.
+            let t0 = max(0, offset - w), t1 = min(h, offset)
+            if t1 > t0 { canvas.line(from: (x + offset - t0, y + t0), to: (x + offset - t1, y + t1), color, width: 1) }
+            offset += 5
         }
     }
 }

@@ -13,7 +13,13 @@ public struct HeatmapPanel: Sendable {
     /// Ground truth (height, width), non-zero = defect; drawn as a contour.
     public var mask: [Float]?
 
-    public init(title: String, image: [Float], width: Int, height: Int, heatmap: [Float]? = nil, mask: [Float]? = nil) {
+    /// This panel's own colour range and the label of the scale drawn under it (nil: the plate's range and bar).
+    public var range: ClosedRange<Float>?
+    public var scaleLabel: String
+
+    public init(title: String, image: [Float], width: Int, height: Int, heatmap: [Float]? = nil, mask: [Float]? = nil,
+                range: ClosedRange<Float>? = nil, scaleLabel: String = "") {
+        self.range = range; self.scaleLabel = scaleLabel
         precondition(image.count == width * height * 3, "HeatmapPanel \(title): image needs \(width * height * 3) values")
         precondition(heatmap.map { $0.count == width * height } ?? true, "HeatmapPanel \(title): heatmap needs \(width * height) values")
         precondition(mask.map { $0.count == width * height } ?? true, "HeatmapPanel \(title): mask needs \(width * height) values")
@@ -42,25 +48,30 @@ public struct HeatmapPlate: Drawing {
 
     var perRow: Int { max(1, min(columns ?? panels.count, max(panels.count, 1))) }
     var rows: Int { (panels.count + perRow - 1) / perRow }
-    var rowHeight: Double { panelSize + Self.titleHeight + Self.gap }
+    /// Panels with their own range draw a scale under them, which the row makes room for.
+    var ownScales: Bool { panels.contains { $0.heatmap != nil && $0.range != nil } }
+    /// Whether the plate's bar is needed: some map has no range of its own.
+    var plateScale: Bool { panels.contains { $0.heatmap != nil && $0.range == nil } }
+    var rowHeight: Double { panelSize + Self.titleHeight + Self.gap + (ownScales ? Self.scaleHeight : 0) }
 
-    static let gap = 10.0, titleHeight = 22.0, colorbarWidth = 70.0
+    static let gap = 10.0, titleHeight = 22.0, colorbarWidth = 70.0, scaleHeight = 34.0
 
     public var size: (width: Double, height: Double) {
-        (Double(perRow) * (panelSize + Self.gap) + Self.gap + Self.colorbarWidth, Double(max(rows, 1)) * rowHeight + Self.gap)
+        (Double(perRow) * (panelSize + Self.gap) + Self.gap + (plateScale ? Self.colorbarWidth : 0), Double(max(rows, 1)) * rowHeight + Self.gap)
     }
 
     var effectiveRange: ClosedRange<Float> {
         if let range { return range }
-        let values = panels.compactMap(\.heatmap).flatMap { $0 }
+        let values = panels.filter { $0.range == nil }.compactMap(\.heatmap).flatMap { $0 }
         let lo = values.min() ?? 0, hi = values.max() ?? 1
         return lo < hi ? lo...hi : lo...(lo + 1)
     }
 
     public func draw(on canvas: Canvas) {
-        let range = effectiveRange
-        let span = range.upperBound - range.lowerBound
+        let plateRange = effectiveRange
         for (p, panel) in panels.enumerated() {
+            let range = panel.range ?? plateRange
+            let span = max(range.upperBound - range.lowerBound, 1e-12)
             let x = Self.gap + Double(p % perRow) * (panelSize + Self.gap), y = Self.gap + Self.titleHeight + Double(p / perRow) * rowHeight
             canvas.text(panel.title, at: x + panelSize / 2, y - Self.titleHeight, size: 12, align: .center)
             var rgb = panel.image
@@ -77,8 +88,25 @@ public struct HeatmapPlate: Drawing {
                 drawContour(mask, width: panel.width, height: panel.height, on: canvas, x: x, y: y, side: panelSize, color: .white)
             }
             canvas.stroke(rect: x, y, panelSize, panelSize, .axis, width: 0.5)
+            if panel.heatmap != nil, let own = panel.range { drawScale(on: canvas, range: own, label: panel.scaleLabel, x: x, y: y + panelSize + 4) }
         }
-        drawColorbar(on: canvas, range: range)
+        if plateScale { drawColorbar(on: canvas, range: plateRange) }
+    }
+
+    /// A horizontal colour scale under a panel with its own range, ticked, with its label.
+    func drawScale(on canvas: Canvas, range: ClosedRange<Float>, label: String, x: Double, y: Double) {
+        let steps = 64
+        var rgb: [Float] = []
+        for s in 0..<steps { let c = colormap.color(Double(s) / Double(steps - 1)); rgb += [Float(c.red), Float(c.green), Float(c.blue)] }
+        canvas.raster(rgb, width: steps, height: 1, into: x, y, panelSize, 8, smooth: true)
+        canvas.stroke(rect: x, y, panelSize, 8, .axis, width: 0.5)
+        let axis = Axis(range: Double(range.lowerBound)...Double(range.upperBound), pixels: (x, x + panelSize))
+        for tick in axis.ticks(target: 4) {
+            let tx = axis.position(tick)
+            canvas.line(from: (tx, y + 8), to: (tx, y + 11), .axis)
+            canvas.text(Axis.label(tick), at: tx, y + 12, size: 8.5, align: .center)
+        }
+        if !label.isEmpty { canvas.text(label, at: x + panelSize / 2, y + 22, size: 8.5, align: .center) }
     }
 
     /// The mask's boundary: every pixel edge between a defect pixel and a normal one.

@@ -17,6 +17,8 @@ import Testing
     func configuration(_ method: DetectionMethod) -> ExperimentConfiguration {
         var c = ExperimentConfiguration(dataset: .synthetic, className: "bottle")
         c.method = method; c.epochs = 3; c.evaluationSize = 64; c.learnedPrompts = 2; c.anomaliesPerShot = 2
+        // DevPrompt's richer readings (CutPaste y = 1 images, the deviation map), so their paths are exercised.
+        c.anomalies = .cutpaste; c.inferenceMap = .deviation
         return c
     }
 
@@ -84,11 +86,19 @@ import Testing
         // Run again: every one from the memo.
         #expect(try Experiment.runAll(configurations.map { Experiment($0, dataRoot: dataRoot) }, model: model, store: store).allSatisfy(\.memoised))
         #expect(posted.contains("6 experiments: 6 memoised, 0 to run"), "\(posted)")
-        // A new setting after a measured run: the plan carries an estimate from the measured unit costs.
+        // A new setting after a measured run: its classification learner is recalled, and the plan carries an estimate from the measured unit costs.
         var margin = configuration(.devprompt)
         margin.margin = 3
         _ = try Experiment.runAll((configurations + [margin]).map { Experiment($0, dataRoot: dataRoot) }, model: model, store: store)
-        #expect(posted.contains { $0.hasPrefix("7 experiments: 6 memoised, 1 to run (2 prompt learners in 1 batches, 55 test images to score, 0 to encode); about ") }, "\(posted)")
+        #expect(posted.contains { $0.hasPrefix("7 experiments: 6 memoised, 1 to run (1 prompt learners in 1 batches, 55 test images to score, 0 to encode); about ") }, "\(posted)")
+        // The text map of a setting trained before: both its learners come from the learner store, none trains.
+        var lowerText = lower
+        lowerText.inferenceMap = .text
+        let recalled = try Experiment.runAll([lowerText, margin].map { Experiment($0, dataRoot: dataRoot) }, model: model, store: store)
+        #expect(posted.contains { $0.hasPrefix("2 experiments: 1 memoised, 1 to run (0 prompt learners in 0 batches") }, "\(posted)")
+        #expect(recalled[0].result.losses == together[1].result.losses)
+        let alone = try Experiment(lowerText, dataRoot: dataRoot).run(model: model).result
+        #expect(zip(recalled[0].result.images, alone.images).allSatisfy { zip($0.patchMap, $1.patchMap).allSatisfy { abs($0 - $1) <= 1e-5 } })
     }
 
     @Test func aFinishedExperimentIsMemoisedByItsWholeConfiguration() throws {

@@ -79,13 +79,13 @@ public struct FewShotDetector {
             segmentation += String(format: "lambda %a topK %a margin %a|", c.lambda, c.topK, c.margin) + deviation.images.map { "\($0.anomalous)" }.joined()
         }
         let segmentationIdentity = digest(segmentation, patches, deviation?.images.flatMap(\.patches) ?? [])
-        let deviationHead = c.method == .devprompt && c.inferenceMap == .deviation
+        let method = c.method
         return .training(PromptTraining(trainers: [trainer(seed: c.seed), trainer(seed: c.seed &+ 1)], patches: [patches, pooled],
                                         deviations: [deviation, nil], epochs: c.epochs, classificationIdentity: identity,
                                         segmentationIdentity: segmentationIdentity) { trainers, losses in
             let segmentation = try Self.scorer(trainers[0], scale: scale), classification = try Self.scorer(trainers[1], scale: scale)
-            return fitted(deviationHead ? .devprompt(segmentation: segmentation, classification: classification, reference: reference)
-                                        : .promptad(segmentation: segmentation, classification: classification), losses)
+            return fitted(method == .devprompt ? .devprompt(segmentation: segmentation, classification: classification, reference: reference)
+                                               : .promptad(segmentation: segmentation, classification: classification), losses)
         })
     }
 

@@ -28,12 +28,22 @@ public struct FittedDetector {
     /// The visual memory's patch map (P): the same for every detector fitted on the same shots and taps.
     public func visualMap(_ f: VisionOutput) -> [Float] { memory.score(taps.map { f.taps[$0]! }) }
 
+    /// DevPrompt's raw deviations d(p) (P) of a test image, in standard deviations of the reference prior; nil for the other heads.
+    public func deviations(_ f: VisionOutput) -> [Float]? {
+        guard case .devprompt(let segmentation, _, let reference) = head else { return nil }
+        return DeviationMap.deviations(patches: unitRows(f.valueValueTokens!), anomaly: segmentation.anomaly, scale: segmentation.scale, reference: reference)
+    }
+
     /// As `score`, with the visual map already made.
     public func score(_ f: VisionOutput, visual: [Float]) -> (patchMap: [Float], score: Float) {
         switch head {
         case .memory:
             return (visual, visual.max() ?? 0)
         case .promptad(let segmentation, let classification):
+            return (segmentation.fusedMap(patches: unitRows(f.valueValueTokens!), visual: visual),
+                    classification.imageScore(pooled: f.embedding, visualMap: visual))
+        case .devprompt(let segmentation, let classification, _) where configuration.inferenceMap == .text:
+            // DevPrompt as "PromptAD plus a loss": PromptAD's text map from the deviation-trained prompts.
             return (segmentation.fusedMap(patches: unitRows(f.valueValueTokens!), visual: visual),
                     classification.imageScore(pooled: f.embedding, visualMap: visual))
         case .devprompt(let segmentation, let classification, let reference):

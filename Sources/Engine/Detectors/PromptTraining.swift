@@ -17,6 +17,11 @@ public struct PromptTraining {
     let make: ([PromptTrainer], [Float]) throws -> FittedDetector
     /// The segmentation loss before each epoch's update.
     public private(set) var losses: [Float] = []
+    /// [segmentation, classification]: trained already (recalled from a `LearnerStore` or by an earlier batch).
+    var trained = [false, false]
+
+    /// The identity of learner `which` (0 segmentation, 1 classification), shared by trainings that would train the same one.
+    func identity(_ which: Int) -> String { which == 0 ? "s" + segmentationIdentity : "c" + classificationIdentity }
 
     init(trainers: [PromptTrainer], patches: [[[Float]]], deviations: [PromptADLoss.DeviationTerm?], epochs: Int,
          classificationIdentity: String, segmentationIdentity: String, make: @escaping ([PromptTrainer], [Float]) throws -> FittedDetector) {
@@ -35,7 +40,7 @@ public struct PromptTraining {
     public static func batches(_ trainings: [PromptTraining], learnersPerBatch: Int = 16) -> [Batch] {
         var out: [Batch] = []
         for epochs in Set(trainings.map(\.epochs)).sorted() {
-            let members = trainings.indices.filter { trainings[$0].epochs == epochs }
+            let members = trainings.indices.filter { trainings[$0].epochs == epochs && trainings[$0].trained.contains(false) }
             var groups: [String: [Int]] = [:], order: [String] = []
             for m in members {
                 let identity = trainings[m].classificationIdentity
@@ -44,16 +49,14 @@ public struct PromptTraining {
             }
             // Whole groups fill a batch (each adds its segmentation learners and one classification learner); a larger group is split.
             var batch: [Int] = [], identities: Set<String> = []
-            func cost(_ m: Int) -> Int {
-                (identities.contains("s" + trainings[m].segmentationIdentity) ? 0 : 1) + (identities.contains("c" + trainings[m].classificationIdentity) ? 0 : 1)
-            }
+            func cost(_ m: Int) -> Int { (0...1).filter { !trainings[m].trained[$0] && !identities.contains(trainings[m].identity($0)) }.count }
             for identity in order {
                 for m in groups[identity]! {
                     if !batch.isEmpty && identities.count + cost(m) > learnersPerBatch {
                         out.append(Batch(members: batch, epochs: epochs, learners: identities.count))
                         batch = []; identities = []
                     }
-                    identities.insert("s" + trainings[m].segmentationIdentity); identities.insert("c" + trainings[m].classificationIdentity)
+                    for which in 0...1 where !trainings[m].trained[which] { identities.insert(trainings[m].identity(which)) }
                     batch.append(m)
                 }
             }
@@ -62,42 +65,68 @@ public struct PromptTraining {
         return out
     }
 
-    /// Runs every training to the end, batch by batch (`batches`), with one progress line over all their epochs.
-    public static func run(_ trainings: inout [PromptTraining], batches: [Batch]? = nil) throws {
+    /// Takes every learner `store` holds instead of training it.
+    public static func recall(_ trainings: inout [PromptTraining], from store: LearnerStore?) {
+        guard let store else { return }
+        var found: [String: LearnerStore.Saved?] = [:]
+        for t in trainings.indices {
+            for which in 0...1 where !trainings[t].trained[which] {
+                let identity = trainings[t].identity(which)
+                if found[identity] == nil { found[identity] = store.load(identity) }
+                guard let saved = found[identity]!, saved.context.count == trainings[t].trainers[which].learner.context.count,
+                      saved.anomalyTokens.count == trainings[t].trainers[which].learner.anomalyTokens.count else { continue }
+                trainings[t].trainers[which].learner.context = saved.context
+                trainings[t].trainers[which].learner.anomalyTokens = saved.anomalyTokens
+                if which == 0 { trainings[t].losses = saved.losses }
+                trainings[t].trained[which] = true
+            }
+        }
+    }
+
+    /// Runs every training to the end, batch by batch (`batches`), with one progress line over all their epochs;
+    /// each learner trained is kept in `store`.
+    public static func run(_ trainings: inout [PromptTraining], batches: [Batch]? = nil, store: LearnerStore? = nil) throws {
         let batches = batches ?? Self.batches(trainings)
         guard !batches.isEmpty else { return }
         let learners = batches.reduce(0) { $0 + $1.learners }
         let progress = ProgressTracker(batches.count > 1 || batches[0].members.count > 1
-                                       ? "training prompts: \(trainings.count) experiments, \(learners) learners in \(batches.count) batches (epochs)"
+                                       ? "training prompts: \(learners) learners in \(batches.count) batches (epochs)"
                                        : "training prompts (epochs)", total: batches.reduce(0) { $0 + $1.epochs })
-        for batch in batches { try runTogether(&trainings, batch.members, epochs: batch.epochs, progress: progress) }
+        for batch in batches {
+            let trainedNow = try runTogether(&trainings, batch.members, epochs: batch.epochs, progress: progress)
+            for (identity, trainer, losses) in trainedNow {
+                try store?.store(LearnerStore.Saved(context: trainer.learner.context, anomalyTokens: trainer.learner.anomalyTokens, losses: losses), identity: identity)
+            }
+        }
     }
 
-    /// One batch: each distinct segmentation and classification learner once.
-    static func runTogether(_ trainings: inout [PromptTraining], _ members: [Int], epochs: Int, progress: ProgressTracker) throws {
+    /// One batch: each distinct learner not yet trained once. Returns the learners it trained, with their losses.
+    static func runTogether(_ trainings: inout [PromptTraining], _ members: [Int], epochs: Int, progress: ProgressTracker) throws
+        -> [(identity: String, trainer: PromptTrainer, losses: [Float])] {
         var learners: [PromptTrainer] = [], patches: [[[Float]]] = [], deviations: [PromptADLoss.DeviationTerm?] = []
-        var segmentation: [Int] = [], classification: [Int] = [], shared: [String: Int] = [:]
-        /// The learner of `identity`, added the first time it is asked for.
-        func learner(_ identity: String, _ t: PromptTraining, _ which: Int) -> Int {
-            if let index = shared[identity] { return index }
-            shared[identity] = learners.count
-            learners.append(t.trainers[which]); patches.append(t.patches[which]); deviations.append(t.deviations[which])
-            return learners.count - 1
-        }
+        var identities: [String] = [], index: [String: Int] = [:]
         for m in members {
             let t = trainings[m]
-            segmentation.append(learner("s" + t.segmentationIdentity, t, 0))
-            classification.append(learner("c" + t.classificationIdentity, t, 1))
+            for which in 0...1 where !t.trained[which] && index[t.identity(which)] == nil {
+                index[t.identity(which)] = learners.count
+                identities.append(t.identity(which))
+                learners.append(t.trainers[which]); patches.append(t.patches[which]); deviations.append(t.deviations[which])
+            }
         }
         var losses = [[Float]](repeating: [], count: learners.count)
         for epoch in 0..<epochs {
             let results = try PromptTrainer.step(&learners, patches: patches, deviations: deviations, epoch: epoch, epochs: epochs)
-            for (index, result) in results.enumerated() { losses[index].append(result.loss) }
+            for (k, result) in results.enumerated() { losses[k].append(result.loss) }
             progress.step()
         }
-        for (k, m) in members.enumerated() {
-            trainings[m].trainers = [learners[segmentation[k]], learners[classification[k]]]
-            trainings[m].losses = losses[segmentation[k]]
+        for m in members {
+            for which in 0...1 where !trainings[m].trained[which] {
+                let k = index[trainings[m].identity(which)]!
+                trainings[m].trainers[which] = learners[k]
+                if which == 0 { trainings[m].losses = losses[k] }
+                trainings[m].trained[which] = true
+            }
         }
+        return identities.indices.map { (identities[$0], learners[$0], losses[$0]) }
     }
 }

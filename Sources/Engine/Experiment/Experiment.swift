@@ -77,6 +77,9 @@ public struct Experiment: Sendable {
             }
             pending.append(item)
         }
+        // Learners trained before (by another experiment, chapter or build) are not trained again.
+        let learnerStore = store.map { LearnerStore(directory: $0.directory.appendingPathComponent("learners"), code: code) }
+        if !rerun { PromptTraining.recall(&trainings, from: learnerStore) }
         // The plan, before anything long runs: what is memoised, what runs, and the time it should take.
         let batches = PromptTraining.batches(trainings)
         var plan = RunPlan(memoised: done.compactMap { $0 }.count, toRun: pending.count, learners: batches.reduce(0) { $0 + $1.learners },
@@ -94,7 +97,7 @@ public struct Experiment: Sendable {
         plan.estimatedSeconds = costs.estimate(plan)
         if experiments.count > 1 { Notice.post(plan.line(batches: batches.count)) }
         let started = Date()
-        try PromptTraining.run(&trainings, batches: batches)
+        try PromptTraining.run(&trainings, batches: batches, store: learnerStore)
         let trainingSeconds = Date().timeIntervalSince(started)
         // The joint training's time, shared equally among the experiments that took part.
         let share = trainings.isEmpty ? 0 : trainingSeconds / Double(trainings.count)
@@ -244,7 +247,7 @@ final class ExperimentRun {
                 return detector.score(f, visual: visual)
             }
             let scored = ScoredImage(path: experiment.relative(sample.path), defect: sample.defect,
-                                     mask: sample.mask.map(experiment.relative), score: score, patchMap: patchMap)
+                                     mask: sample.mask.map(experiment.relative), score: score, patchMap: patchMap, deviations: detector.deviations(f))
             images.append(scored)
         }
         return try finish(shots: shots, images: images, losses: detector.losses, testSet: testSet)

@@ -95,6 +95,19 @@ public struct ExperimentConfiguration: Codable, Hashable, Sendable {
         return Array(Set([max(1, Int((Double(layers) * 3 / 12).rounded())), max(1, Int((Double(layers) * 8 / 12).rounded()))])).sorted()
     }
 
+    /// This experiment over `count` draws of the shot: draw d adds d to the seed, and draws after the first leave
+    /// PromptAD's published shot (draw 0 keeps it on MVTec AD and VisA). A zero-shot method has no draw: itself alone.
+    // **[choice]** a draw is the shot and the prompts' initialisation together (the paper says neither how many nor which).
+    public func draws(_ count: Int) -> [ExperimentConfiguration] {
+        guard detector.method.usesShots else { return [self] }
+        return (0..<count).map { d in
+            var c = self
+            c.seed &+= UInt64(d)
+            if d > 0 { c.promptADShots = false }
+            return c
+        }
+    }
+
     /// A short line naming the settings that matter for the method.
     public var summary: String {
         let d = detector

@@ -11,6 +11,12 @@ public struct ScoredImage: Codable, Sendable {
     public var score: Float
     /// (gridHeight, gridWidth) patch scores, before upsampling and blur.
     public var patchMap: [Float]
+    /// DevPrompt: the raw deviations d(p) of Eq. 6 on the grid, in standard deviations of the reference prior (Figure 1).
+    public var deviations: [Float]?
+
+    public init(path: String, defect: String, mask: String?, score: Float, patchMap: [Float], deviations: [Float]? = nil) {
+        self.path = path; self.defect = defect; self.mask = mask; self.score = score; self.patchMap = patchMap; self.deviations = deviations
+    }
 }
 
 public struct ExperimentMetrics: Codable, Sendable, Equatable {

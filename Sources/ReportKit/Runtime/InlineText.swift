@@ -18,6 +18,8 @@ enum InlineText {
             case .text(let text): return text
             case .number(let x): return String(format: Table.Column.defaultFormat, x)
             case .measured(let m): return String(format: m.format, m.value)
+            case .estimate(let m, let low, let high):
+                return String(format: m.format, m.value) + " (" + String(format: m.format, low) + "–" + String(format: m.format, high) + ")"
             case .missing: return "–"
             }
         default: return String(describing: value)

@@ -54,6 +54,23 @@ public struct ReportInputs: @unchecked Sendable {
         return c
     }
 
+    /// Draws of the shot that every 1-shot comparison runs over.
+    public static let draws = 5
+
+    /// A setting's experiments over `draws` draws of the shot (`ExperimentConfiguration.draws`).
+    public func draws(_ configure: (inout ExperimentConfiguration) -> Void, className: String, draws: Int = ReportInputs.draws) -> [ExperimentConfiguration] {
+        configuration(configure, className: className).draws(draws)
+    }
+
+    /// The held-out copy of the synthetic benchmark (data seed 1), with this build's model: where defaults are
+    /// chosen, never on the test split the chapters report.
+    public func heldOut() throws -> ReportInputs {
+        let root = try workspace.syntheticData(seed: 1)
+        return ReportInputs(workspace: workspace, model: model, dataset: .synthetic, dataRoot: root,
+                            classes: try AnomalyDataset(kind: .synthetic, root: root).classes(),
+                            dataLabel: "the held-out synthetic benchmark (seed 1, 256 px)")
+    }
+
     /// Many experiments at once (a sweep, several draws): those not memoised run with their prompt
     /// training batched together (`Experiment.runAll`). Results by configuration.
     public func runAll(_ configurations: [ExperimentConfiguration]) throws -> [ExperimentConfiguration: ExperimentResult] {

@@ -6,15 +6,20 @@ public struct Table: Codable, Sendable, Equatable {
         public var title: String
         /// printf-style format for numbers, e.g. "%.1f".
         public var format: String
-        /// Takes part in "best per row" and the mean row.
+        /// Takes part in the mean row (and in "best per row" when `ranked`).
         public var numeric: Bool
+        /// Competes for "best per row": measured columns do, published ones beside them do not.
+        public var ranked: Bool
 
         /// Numbers without a format of their own (a column's default, an inline value's).
         public static let defaultFormat = "%.2f"
 
-        public init(_ title: String, format: String = defaultFormat, numeric: Bool = true) {
-            self.title = title; self.format = format; self.numeric = numeric
+        public init(_ title: String, format: String = defaultFormat, numeric: Bool = true, ranked: Bool = true) {
+            self.title = title; self.format = format; self.numeric = numeric; self.ranked = ranked && numeric
         }
+
+        /// A column of published numbers: never bold, never a measured value's rival.
+        public static func published(_ title: String, format: String = defaultFormat) -> Column { Column(title, format: format, ranked: false) }
 
         public static func text(_ title: String) -> Column { Column(title, numeric: false) }
     }
@@ -24,17 +29,24 @@ public struct Table: Codable, Sendable, Equatable {
         case number(Double)
         /// A measured number: shown like `number`, linked to the runs it came from.
         case measured(Measured)
+        /// A measured mean with its 95% interval over draws: "97.3 (96.8–97.9)", ranked by the mean.
+        case estimate(Measured, low: Double, high: Double)
         case missing
 
         var number: Double? {
             switch self {
             case .number(let x): return x
-            case .measured(let m): return m.value
+            case .measured(let m), .estimate(let m, _, _): return m.value
             default: return nil
             }
         }
 
-        var runs: [String] { if case .measured(let m) = self { return m.runs } else { return [] } }
+        var runs: [String] {
+            switch self {
+            case .measured(let m), .estimate(let m, _, _): return m.runs
+            default: return []
+            }
+        }
     }
 
     public var columns: [Column]
@@ -68,14 +80,18 @@ public struct Table: Codable, Sendable, Equatable {
             all.append(mean)
         }
         return all.map { row in
-            let best = boldBestPerRow ? row.enumerated().compactMap { c, v -> Double? in columns[c].numeric ? v.number : nil }.max() : nil
+            let best = boldBestPerRow ? row.enumerated().compactMap { c, v -> Double? in columns[c].ranked ? v.number : nil }.max() : nil
             return row.enumerated().map { c, value in
                 switch value {
                 case .text(let s): return (s, false, [])
                 case .missing: return ("–", false, [])
                 case .number, .measured:
                     let x = value.number!
-                    return (String(format: columns[c].format, x), best != nil && columns[c].numeric && x == best!, value.runs)
+                    return (String(format: columns[c].format, x), best != nil && columns[c].ranked && x == best!, value.runs)
+                case .estimate(let m, let low, let high):
+                    let f = columns[c].format
+                    return (String(format: f, m.value) + " (" + String(format: f, low) + "–" + String(format: f, high) + ")",
+                            best != nil && columns[c].ranked && m.value == best!, m.runs)
                 }
             }
         }
