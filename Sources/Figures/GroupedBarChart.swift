@@ -45,7 +45,15 @@ public struct GroupedBarChart: Drawing {
 
     public func draw(on canvas: Canvas) {
         let (width, height) = size
-        let plot = (left: 58.0, top: 40.0, right: width - 16, bottom: height - 64)
+        // The legend's rows: as many entries to a row as fit the width.
+        var legend: [[(index: Int, name: String, width: Double)]] = [[]]
+        var rowWidth = 0.0
+        for (s, serie) in series.enumerated() {
+            let w = canvas.measure(serie.name, size: 10).width + 30
+            if rowWidth + w > width - 20, !legend[legend.count - 1].isEmpty { legend.append([]); rowWidth = 0 }
+            legend[legend.count - 1].append((s, serie.name, w)); rowWidth += w
+        }
+        let plot = (left: 58.0, top: 40.0, right: width - 16, bottom: height - 46 - 18 * Double(legend.count))
         canvas.text(title, at: width / 2, 10, size: 14, bold: true, align: .center)
         let range = self.range
         let axis = Axis(range: range, pixels: (plot.bottom, plot.top))
@@ -91,21 +99,21 @@ public struct GroupedBarChart: Drawing {
         canvas.line(from: (plot.left, plot.bottom), to: (plot.right, plot.bottom), .axis)
         canvas.line(from: (plot.left, plot.top), to: (plot.left, plot.bottom), .axis)
 
-        // Legend: one row under the axis labels, centred.
-        let entries = series.enumerated().map { ($0.offset, $0.element.name, canvas.measure($0.element.name, size: 10).width) }
-        let total = entries.reduce(0) { $0 + $1.2 + 30 }
-        var x = (width - total) / 2
-        let y = height - 22
-        for (s, name, w) in entries {
-            let color = Color.series[(series[s].colorIndex ?? s) % Color.series.count]
-            if series[s].published {
-                hatch(canvas, x, y - 5, 12, 10, color)
-                canvas.stroke(rect: x, y - 5, 12, 10, color, width: 1.5)
-            } else {
-                canvas.fill(rect: x, y - 5, 12, 10, color)
+        // Legend: rows under the axis labels, each centred.
+        for (r, row) in legend.enumerated() {
+            var x = (width - row.reduce(0) { $0 + $1.width }) / 2
+            let y = height - 18 * Double(legend.count - r) - 4
+            for (s, name, w) in row {
+                let color = Color.series[(series[s].colorIndex ?? s) % Color.series.count]
+                if series[s].published {
+                    hatch(canvas, x, y - 5, 12, 10, color)
+                    canvas.stroke(rect: x, y - 5, 12, 10, color, width: 1.5)
+                } else {
+                    canvas.fill(rect: x, y - 5, 12, 10, color)
+                }
+                canvas.text(name, at: x + 16, y, size: 10, baseline: .middle)
+                x += w
             }
-            canvas.text(name, at: x + 16, y, size: 10, baseline: .middle)
-            x += w + 30
         }
     }
 
