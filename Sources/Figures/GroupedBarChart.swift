@@ -101,7 +101,8 @@ public struct GroupedBarChart: Drawing {
 
         // Legend: rows under the axis labels, each centred.
         for (r, row) in legend.enumerated() {
-            var x = (width - row.reduce(0) { $0 + $1.width }) / 2
+            // Each entry's width holds a 30 px gap after it; the row's last gap is not part of it.
+            var x = (width - (row.reduce(0) { $0 + $1.width } - 30)) / 2
             let y = height - 18 * Double(legend.count - r) - 4
             for (s, name, w) in row {
                 let color = Color.series[(series[s].colorIndex ?? s) % Color.series.count]

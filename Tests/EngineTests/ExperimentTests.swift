@@ -68,7 +68,7 @@ import Testing
         // 5 learning experiments: 4 segmentation learners (the text map shares DevPrompt's) and 2 classification learners (seeds 111, 112);
         // the shots are encoded while the plan is made, the 55 test images not yet.
         let first = posted.first { $0.hasPrefix("6 experiments:") }
-        #expect(first?.hasPrefix("6 experiments: 0 memoised, 6 to run (6 prompt learners in 1 batches, 330 test images to score, 55 to encode)") == true, "\(posted)")
+        #expect(first?.hasPrefix("6 experiments: 0 memoised, 6 to run (6 prompt learners in 1 batch, 330 test images to score, 55 to encode)") == true, "\(posted)")
         #expect(first?.contains("no estimate yet") == true, "the first run on a model has no measured costs")
         for (c, joint) in zip(configurations, together) {
             let alone = try Experiment(c, dataRoot: dataRoot).run(model: model).result
@@ -90,7 +90,7 @@ import Testing
         var margin = configuration(.devprompt)
         margin.margin = 3
         _ = try Experiment.runAll((configurations + [margin]).map { Experiment($0, dataRoot: dataRoot) }, model: model, store: store)
-        #expect(posted.contains { $0.hasPrefix("7 experiments: 6 memoised, 1 to run (1 prompt learners in 1 batches, 55 test images to score, 0 to encode); about ") }, "\(posted)")
+        #expect(posted.contains { $0.hasPrefix("7 experiments: 6 memoised, 1 to run (1 prompt learner in 1 batch, 55 test images to score, 0 to encode); about ") }, "\(posted)")
         // The text map of a setting trained before: both its learners come from the learner store, none trains.
         var lowerText = lower
         lowerText.inferenceMap = .text
@@ -133,6 +133,29 @@ import Testing
         try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: path)
         // Not served from the memo: the run starts again and meets the damaged file.
         #expect(throws: ImageError.self) { _ = try Experiment(configuration(.memory), dataRoot: dataRoot).run(model: model, store: store) }
+    }
+
+    /// A group of trainings sharing a classification learner that a batch cannot hold is split, and the shared
+    /// learner still trains once: later batches take it rather than training it again.
+    @Test func aSplitGroupTrainsItsSharedLearnerOnce() throws {
+        let model = try setUp()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let split = try AnomalyDataset(kind: .synthetic, root: dataRoot).load("bottle")
+        var trainings: [PromptTraining] = []
+        for lambda: Float in [1, 0.1, 0.01] {
+            var c = configuration(.devprompt)
+            c.lambda = lambda
+            guard case .training(let t) = try ExperimentRun(experiment: Experiment(c, dataRoot: dataRoot), model: model, split: split).prepare().preparation else {
+                Issue.record("DevPrompt has prompts to train"); return
+            }
+            trainings.append(t)
+        }
+        let batches = PromptTraining.batches(trainings, learnersPerBatch: 2)
+        #expect(batches.count == 2 && batches.reduce(0) { $0 + $1.learners } == 4, "3 segmentation learners and 1 classification learner: \(batches)")
+        try PromptTraining.run(&trainings, batches: batches)
+        let classification = trainings.map { $0.trainers[1].learner.context }
+        #expect(classification.allSatisfy { $0 == classification[0] }, "one classification learner for all three")
+        #expect(trainings.allSatisfy { !$0.trained.contains(false) })
     }
 
     @Test func theSameSeedRepeatsTheRunExactly() throws {

@@ -29,11 +29,12 @@ import Testing
         #expect(abs(d.drawDeviation - (ss.reduce(0, +) / 12).squareRoot()) < 1e-12)
     }
 
-    @Test func drawsToResolveAGapFollowTheNormalApproximation() {
+    @Test func drawsToResolveAGapHaveEightyPercentPower() {
         let d = PairedDifference([[0, 2], [1, 1]], resamples: 100)
-        // s^2 = (2 + 0) / 2 = 1: n = ceil((1.96 / 0.5)^2 / 2) = 8 per class over 2 classes.
-        #expect(d.drawsToResolve(gap: 0.5, classes: 2) == 8)
-        #expect(d.drawsToResolve(gap: 0.5, classes: 1) == 16)
+        // s = 1: over 2 classes, n = 16 gives (t(30) 2.042 + 0.842) / sqrt(32) = 0.510 > 0.5, n = 17: 2.884 / sqrt(34) = 0.495.
+        #expect(d.drawsToResolve(gap: 0.5, classes: 2) == 17)
+        // One class: n = 31 gives (t(30) 2.042 + 0.842) / sqrt(31) = 0.518; n = 32, (1.96 + 0.842) / sqrt(32) = 0.495 (t past 30 degrees: 1.96).
+        #expect(d.drawsToResolve(gap: 0.5, classes: 1) == 32)
         #expect(d.drawsToResolve(gap: 100, classes: 1) == 2, "never fewer than two draws")
     }
 }

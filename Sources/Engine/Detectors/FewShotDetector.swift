@@ -1,7 +1,7 @@
 // The three few-shot detectors behind one face: fit on the shots' frozen features, which gives a
 // `FittedDetector` that scores test images (so scoring an unfitted detector cannot compile).
 // Memory: the visual map alone. PromptAD: learned prompts' text map fused with the visual map.
-// DevPrompt: PromptAD's training plus the deviation term; deviation map fused.
+// DevPrompt: PromptAD's training plus the deviation term; its text map (or its deviation map) fused.
 import Foundation
 
 public struct FewShotDetector {
@@ -80,7 +80,8 @@ public struct FewShotDetector {
         }
         let segmentationIdentity = digest(segmentation, patches, deviation?.images.flatMap(\.patches) ?? [])
         let method = c.method
-        return .training(PromptTraining(trainers: [trainer(seed: c.seed), trainer(seed: c.seed &+ 1)], patches: [patches, pooled],
+        // The classification learner's start is a seed far from the next draws' (draw d is seed + d), so no two learners start alike.
+        return .training(PromptTraining(trainers: [trainer(seed: c.seed), trainer(seed: c.seed &+ 0x9E37_79B9_7F4A_7C15)], patches: [patches, pooled],
                                         deviations: [deviation, nil], epochs: c.epochs, classificationIdentity: identity,
                                         segmentationIdentity: segmentationIdentity) { trainers, losses in
             let segmentation = try Self.scorer(trainers[0], scale: scale), classification = try Self.scorer(trainers[1], scale: scale)

@@ -36,9 +36,16 @@ public struct PromptTraining {
 
     /// The batches `run` steps through: those with the same number of epochs together, about `learnersPerBatch`
     /// learners each (a batch's activations then stay in cache: larger batches ran slower per learner, `report bench
-    /// grid`), trainings that share a classification learner in one batch where they fit.
-    public static func batches(_ trainings: [PromptTraining], learnersPerBatch: Int = 16) -> [Batch] {
+    /// grid`), fewer where the taped text passes would pass `memoryBudget` bytes (a large text tower), and the
+    /// trainings that share a classification learner in one batch whenever the group fits in one.
+    public static func batches(_ trainings: [PromptTraining], learnersPerBatch: Int = 16, memoryBudget: Double = 2e9) -> [Batch] {
         var out: [Batch] = []
+        guard let first = trainings.first?.trainers[0] else { return out }
+        // A taped prompt keeps about a dozen (context x width) buffers per layer.
+        let text = first.text.configuration.text
+        let bytesPerLearner = Double(text.contextLength * text.width * text.layers * 12 * 4)
+            * Double(first.learner.prompts(tokenizer: first.tokenizer, contextLength: text.contextLength).count)
+        let cap = max(1, min(learnersPerBatch, Int(memoryBudget / bytesPerLearner)))
         for epochs in Set(trainings.map(\.epochs)).sorted() {
             let members = trainings.indices.filter { trainings[$0].epochs == epochs && trainings[$0].trained.contains(false) }
             var groups: [String: [Int]] = [:], order: [String] = []
@@ -47,16 +54,26 @@ public struct PromptTraining {
                 if groups[identity] == nil { order.append(identity) }
                 groups[identity, default: []].append(m)
             }
-            // Whole groups fill a batch (each adds its segmentation learners and one classification learner); a larger group is split.
-            var batch: [Int] = [], identities: Set<String> = []
-            func cost(_ m: Int) -> Int { (0...1).filter { !trainings[m].trained[$0] && !identities.contains(trainings[m].identity($0)) }.count }
+            // Whole groups fill a batch (each adds its segmentation learners and one classification learner): a group that
+            // does not fit starts a new batch; only a group larger than a batch is split (its learners then reach the
+            // rest of the group through `run`, which hands every trained learner to all trainings of its identity).
+            // `assigned`: learners an earlier batch trains (the trainings here then take them, not train them).
+            var batch: [Int] = [], identities: Set<String> = [], assigned: Set<String> = []
+            func learners(_ ms: [Int]) -> Set<String> {
+                Set(ms.flatMap { m in (0...1).filter { !trainings[m].trained[$0] }.map { trainings[m].identity($0) } }).subtracting(assigned)
+            }
             for identity in order {
-                for m in groups[identity]! {
-                    if !batch.isEmpty && identities.count + cost(m) > learnersPerBatch {
+                let group = groups[identity]!
+                if !batch.isEmpty && identities.union(learners(group)).count > cap {
+                    out.append(Batch(members: batch, epochs: epochs, learners: identities.count))
+                    assigned.formUnion(identities); batch = []; identities = []
+                }
+                for m in group {
+                    if !batch.isEmpty && identities.union(learners([m])).count > cap {
                         out.append(Batch(members: batch, epochs: epochs, learners: identities.count))
-                        batch = []; identities = []
+                        assigned.formUnion(identities); batch = []; identities = []
                     }
-                    for which in 0...1 where !trainings[m].trained[which] { identities.insert(trainings[m].identity(which)) }
+                    identities.formUnion(learners([m]))
                     batch.append(m)
                 }
             }
@@ -75,12 +92,17 @@ public struct PromptTraining {
                 if found[identity] == nil { found[identity] = store.load(identity) }
                 guard let saved = found[identity]!, saved.context.count == trainings[t].trainers[which].learner.context.count,
                       saved.anomalyTokens.count == trainings[t].trainers[which].learner.anomalyTokens.count else { continue }
-                trainings[t].trainers[which].learner.context = saved.context
-                trainings[t].trainers[which].learner.anomalyTokens = saved.anomalyTokens
-                if which == 0 { trainings[t].losses = saved.losses }
-                trainings[t].trained[which] = true
+                trainings[t].take(saved, which)
             }
         }
+    }
+
+    /// Learner `which` as `saved` holds it, trained.
+    mutating func take(_ saved: LearnerStore.Saved, _ which: Int) {
+        trainers[which].learner.context = saved.context
+        trainers[which].learner.anomalyTokens = saved.anomalyTokens
+        if which == 0 { losses = saved.losses }
+        trained[which] = true
     }
 
     /// Runs every training to the end, batch by batch (`batches`), with one progress line over all their epochs;
@@ -95,7 +117,14 @@ public struct PromptTraining {
         for batch in batches {
             let trainedNow = try runTogether(&trainings, batch.members, epochs: batch.epochs, progress: progress)
             for (identity, trainer, losses) in trainedNow {
-                try store?.store(LearnerStore.Saved(context: trainer.learner.context, anomalyTokens: trainer.learner.anomalyTokens, losses: losses), identity: identity)
+                let saved = LearnerStore.Saved(context: trainer.learner.context, anomalyTokens: trainer.learner.anomalyTokens, losses: losses)
+                try store?.store(saved, identity: identity)
+                // Trainings of the same learner in later batches take it, rather than training it again.
+                for t in trainings.indices {
+                    for which in 0...1 where !trainings[t].trained[which] && trainings[t].identity(which) == identity {
+                        trainings[t].take(saved, which)
+                    }
+                }
             }
         }
     }

@@ -78,7 +78,7 @@ public struct Experiment: Sendable {
             pending.append(item)
         }
         // Learners trained before (by another experiment, chapter or build) are not trained again.
-        let learnerStore = store.map { LearnerStore(directory: $0.directory.appendingPathComponent("learners"), code: code) }
+        let learnerStore = store.map { LearnerStore(directory: $0.directory.appendingPathComponent("learners"), code: code + "|" + model.identity) }
         if !rerun { PromptTraining.recall(&trainings, from: learnerStore) }
         // The plan, before anything long runs: what is memoised, what runs, and the time it should take.
         let batches = PromptTraining.batches(trainings)

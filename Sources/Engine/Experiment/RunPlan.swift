@@ -18,7 +18,8 @@ public struct RunPlan: Sendable, Equatable {
     public func line(batches: Int) -> String {
         var text = "\(memoised + toRun) experiments: \(memoised) memoised, \(toRun) to run"
         if toRun > 0 {
-            text += " (\(learners) prompt learners in \(batches) batches, \(scoredImages) test images to score, \(imagesToEncode) to encode)"
+            func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : (word.hasSuffix("h") ? "es" : "s"))" }
+            text += " (\(count(learners, "prompt learner")) in \(count(batches, "batch")), \(scoredImages) test images to score, \(imagesToEncode) to encode)"
             text += estimatedSeconds.map { $0 < 90 ? String(format: "; about %.0f s", $0) : String(format: "; about %.1f min", $0 / 60) }
                 ?? "; no estimate yet (this model's unit costs are measured by its first run)"
         }

@@ -49,7 +49,8 @@ struct GridBenchCommand: ParsableCommand {
                 settings += [Float(0.1), 0.01].map { l in { $0.lambda = l } }
                 settings += [Float(0.2), 0.3].map { k in { $0.topK = k } }
                 settings += [Float(1), 3, 7, 9].map { a in { $0.margin = a } }
-                settings += [{ $0.anomalies = .none }]
+                // DevPrompt's other readings: CutPaste anomalies (its own training) and the deviation map (scoring only).
+                settings += [{ $0.anomalies = .cutpaste }, { $0.inferenceMap = .deviation }]
             }
             for d in 0..<draws {
                 for s in settings {
