@@ -37,8 +37,10 @@ public struct FrontMatter: Sendable, Equatable {
     public var timeout: Double?
     /// How the chapter's cells show their code unless a cell says otherwise (folded when absent).
     public var echo: Echo?
-    public init(title: String? = nil, summary: String? = nil, timeout: Double? = nil, echo: Echo? = nil) {
-        self.title = title; self.summary = summary; self.timeout = timeout; self.echo = echo
+    /// `build-record: true`: the chapter's cells see how the chapters before it ran (`BuildRecord`), and it reruns when that changes.
+    public var buildRecord: Bool
+    public init(title: String? = nil, summary: String? = nil, timeout: Double? = nil, echo: Echo? = nil, buildRecord: Bool = false) {
+        self.title = title; self.summary = summary; self.timeout = timeout; self.echo = echo; self.buildRecord = buildRecord
     }
 }
 

@@ -58,9 +58,9 @@ public enum ChapterParser {
         } catch {
             throw ChapterError(path: path, line: 2, reason: "front matter is not valid YAML: \(error)")
         }
-        let known: Set<String> = ["title", "summary", "timeout", "echo"]
+        let known: Set<String> = ["title", "summary", "timeout", "echo", "build-record"]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw ChapterError(path: path, line: 2, reason: "unknown front-matter key '\(unknown)' (known: echo, summary, timeout, title)")
+            throw ChapterError(path: path, line: 2, reason: "unknown front-matter key '\(unknown)' (known: build-record, echo, summary, timeout, title)")
         }
         var echo: Echo?
         if let value = fields["echo"] {
@@ -78,7 +78,15 @@ public enum ChapterParser {
             }
             timeout = seconds
         }
-        let front = FrontMatter(title: fields["title"].map { "\($0)" }, summary: fields["summary"].map { "\($0)" }, timeout: timeout, echo: echo)
+        var buildRecord = false
+        if let value = fields["build-record"] {
+            guard let flag = value as? Bool else {
+                throw ChapterError(path: path, line: 2, reason: "build-record must be true or false, not '\(value)'")
+            }
+            buildRecord = flag
+        }
+        let front = FrontMatter(title: fields["title"].map { "\($0)" }, summary: fields["summary"].map { "\($0)" }, timeout: timeout, echo: echo,
+                                buildRecord: buildRecord)
         let body = lines[(end + 1)...].joined(separator: "\n")
         return (front, body, end + 2)
     }

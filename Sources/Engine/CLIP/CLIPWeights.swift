@@ -19,8 +19,38 @@ public final class CLIPWeights: @unchecked Sendable {
     /// `open_clip_config.json` (as the Hugging Face hub ships it) beside the weights is used if present.
     public static func load(path: String, configPath: String? = nil) throws -> CLIPWeights {
         let file = try Safetensors(path: path)
-        let overrides = try findOverrides(weights: path, explicit: configPath)
+        let configuration = try architecture(of: file, overrides: try findOverrides(weights: path, explicit: configPath))
 
+        // Every expected tensor, its shape checked, its values finite.
+        var tensors: [TensorRole: [Float]] = [:]
+        for (role, expected) in expectedShapes(configuration) {
+            let name = CheckpointKeys.name(of: role)
+            guard let entry = file.entries[name] else { throw EngineError.corrupt(path, "tensor \(name) is missing") }
+            guard entry.shape == expected || (entry.shape.reduce(1, *) == 1 && expected.reduce(1, *) == 1) else {
+                throw EngineError.corrupt(path, "tensor \(name) has shape \(entry.shape), expected \(expected)")
+            }
+            let values = try file.floats(name)
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw EngineError.corrupt(path, "tensor \(name) holds \(values[bad]) at index \(bad)")
+            }
+            tensors[role] = values
+        }
+        for name in file.entries.keys {
+            if case .block(let tower, let index, _)? = CheckpointKeys.role(of: name),
+               index >= (tower == .vision ? configuration.vision.layers : configuration.text.layers) {
+                throw EngineError.corrupt(path, "unexpected tensor \(name)")
+            }
+        }
+        return CLIPWeights(configuration: configuration, path: path, logitScale: tensors[.logitScale]![0], tensors: tensors)
+    }
+
+    /// The architecture a file holds, from its header's shapes and the JSON beside it; no tensor is read (`report weights info`).
+    public static func architecture(path: String, configPath: String? = nil) throws -> CLIPConfiguration {
+        try architecture(of: try Safetensors(path: path), overrides: try findOverrides(weights: path, explicit: configPath))
+    }
+
+    static func architecture(of file: Safetensors, overrides: CLIPConfiguration.Overrides) throws -> CLIPConfiguration {
+        let path = file.path
         for name in file.entries.keys.sorted() where CheckpointKeys.role(of: name) == nil && !CheckpointKeys.ignored.contains(name) {
             throw EngineError.corrupt(path, "unexpected tensor \(name): not part of an OpenCLIP ViT (is this a ResNet or a CoCa checkpoint?)")
         }
@@ -96,28 +126,7 @@ public final class CLIPWeights: @unchecked Sendable {
               (imageSize[0] / patchSize) * (imageSize[1] / patchSize) == grid else {
             throw EngineError.corrupt(path, "image size \(imageSize) with patch \(patchSize) does not give the \(grid) positions of visual.positional_embedding")
         }
-
-        // Every expected tensor, its shape checked, its values finite.
-        var tensors: [TensorRole: [Float]] = [:]
-        for (role, expected) in expectedShapes(configuration) {
-            let name = CheckpointKeys.name(of: role)
-            guard let entry = file.entries[name] else { throw EngineError.corrupt(path, "tensor \(name) is missing") }
-            guard entry.shape == expected || (entry.shape.reduce(1, *) == 1 && expected.reduce(1, *) == 1) else {
-                throw EngineError.corrupt(path, "tensor \(name) has shape \(entry.shape), expected \(expected)")
-            }
-            let values = try file.floats(name)
-            if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                throw EngineError.corrupt(path, "tensor \(name) holds \(values[bad]) at index \(bad)")
-            }
-            tensors[role] = values
-        }
-        for name in file.entries.keys {
-            if case .block(let tower, let index, _)? = CheckpointKeys.role(of: name),
-               index >= (tower == .vision ? configuration.vision.layers : configuration.text.layers) {
-                throw EngineError.corrupt(path, "unexpected tensor \(name)")
-            }
-        }
-        return CLIPWeights(configuration: configuration, path: path, logitScale: tensors[.logitScale]![0], tensors: tensors)
+        return configuration
     }
 
     static func expectedShapes(_ c: CLIPConfiguration) -> [(TensorRole, [Int])] {

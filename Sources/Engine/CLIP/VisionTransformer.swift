@@ -142,8 +142,8 @@ public final class VisionTransformer: @unchecked Sendable {
         LayerNorm.forward(rows, rows, lnPostWeight, lnPostBias, rows: count, cols: configuration.vision.width)
     }
 
-    /// rows x (C) -> ln_post -> @ proj (C, E).
-    func project(_ tokens: [Float], rows: Int) -> [Float] {
+    /// rows x (C) -> ln_post -> @ proj (C, E); public so that ordinary-stream tokens (a tap at the last block) can be compared with V-V ones.
+    public func project(_ tokens: [Float], rows: Int) -> [Float] {
         let C = configuration.vision.width, E = configuration.embedDimension
         var normed = tokens
         normed.withUnsafeMutableBufferPointer { LayerNorm.forward($0.baseAddress!, $0.baseAddress!, lnPostWeight, lnPostBias, rows: rows, cols: C) }

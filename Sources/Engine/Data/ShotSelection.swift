@@ -16,6 +16,16 @@ public enum ShotSelection {
         return Array(pool.prefix(k))
     }
 
+    /// An experiment's shots: PromptAD's published pick for a 1-shot run on MVTec AD or VisA (unless the configuration
+    /// turns it off, or the listing lacks it), otherwise `shots` images drawn with the configuration's seed.
+    public static func shots(_ train: [AnomalySample], configuration c: ExperimentConfiguration) throws -> [AnomalySample] {
+        if c.shots == 1 && c.promptADShots && (c.dataset == .mvtec || c.dataset == .visa),
+           let pick = try? promptAD(train, dataset: c.dataset, className: c.className) {
+            return [pick]
+        }
+        return try seeded(train, k: c.shots, seed: c.seed)
+    }
+
     /// PromptAD's 1-shot picks, as an index into the sorted training listing.
     /// **[choice]** PromptAD indexes an unsorted directory listing; a sorted one is reproducible.
     public static let promptADOneShot: [String: Int] = {

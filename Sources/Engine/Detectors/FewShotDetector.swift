@@ -109,7 +109,7 @@ public struct FewShotDetector {
     }
 
     /// The prototypes of a trained prompt learner's final prompts.
-    static func scorer(_ trainer: PromptTrainer, scale: Float) throws -> PromptADScorer {
+    public static func scorer(_ trainer: PromptTrainer, scale: Float) throws -> PromptADScorer {
         let prompts = trainer.learner.prompts(tokenizer: trainer.tokenizer, contextLength: trainer.text.configuration.text.contextLength)
         let features = try trainer.text.forward(prompts.map(\.prompt))
         var normal: [[Float]] = [], anomaly: [[Float]] = []

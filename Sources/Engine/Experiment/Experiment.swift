@@ -193,13 +193,7 @@ final class ExperimentRun {
         return output
     }
 
-    func shots() throws -> [AnomalySample] {
-        if c.shots == 1 && c.promptADShots && (c.dataset == .mvtec || c.dataset == .visa),
-           let pick = try? ShotSelection.promptAD(split.train, dataset: c.dataset, className: c.className) {
-            return [pick]
-        }
-        return try ShotSelection.seeded(split.train, k: c.shots, seed: c.seed)
-    }
+    func shots() throws -> [AnomalySample] { try ShotSelection.shots(split.train, configuration: c) }
 
     func execute() throws -> ExperimentResult {
         if c.method.isWinCLIP { return try executeWinCLIP() }

@@ -9,6 +9,8 @@ public final class Tokenizer: @unchecked Sendable {
     private let encoder: [String: Int]
     private let ranks: [Pair: Int]
     private let byteEncoder: [Character]
+    /// Id -> vocabulary entry ("bottle</w>"), for showing what a token or a learned vector's neighbour is.
+    private let vocabulary: [String]
     private var cache: [String: [Int]] = [:]
     private let lock = NSLock()
 
@@ -48,6 +50,7 @@ public final class Tokenizer: @unchecked Sendable {
         var encoder: [String: Int] = [:]
         for (i, token) in vocabulary.enumerated() { encoder[token] = i }
         self.encoder = encoder
+        self.vocabulary = vocabulary
         var ranks: [Pair: Int] = [:]
         for (i, pair) in merges.enumerated() where ranks[pair] == nil { ranks[pair] = i }
         self.ranks = ranks
@@ -67,6 +70,20 @@ public final class Tokenizer: @unchecked Sendable {
         var table = [Character](repeating: " ", count: 256)
         for (b, c) in zip(bs, cs) { table[b] = Character(Unicode.Scalar(UInt32(c))!) }
         return (table, bs)
+    }
+
+    /// A token as text: its bytes decoded, "</w>" (the end of a word) shown as a trailing space, special tokens by name.
+    public func text(of id: Int) -> String {
+        guard vocabulary.indices.contains(id) else { return "?" }
+        var entry = vocabulary[id]
+        if Tokenizer.specialTokens.contains(entry) { return entry }
+        let wordEnd = entry.hasSuffix("</w>")
+        if wordEnd { entry.removeLast(4) }
+        var bytes: [UInt8] = []
+        for character in entry {
+            if let b = byteEncoder.firstIndex(of: character) { bytes.append(UInt8(b)) }
+        }
+        return String(decoding: bytes, as: UTF8.self) + (wordEnd ? " " : "")
     }
 
     /// Token ids without start and end tokens.

@@ -25,9 +25,10 @@ struct ChapterCache {
         func entry(for result: ChapterResult) -> String { result.readsInputs == false ? withoutInputs : withInputs }
     }
 
-    static func key(chapter: Chapter, inputs: InputFingerprints) -> Key {
-        Key(code: Fingerprint.fnv1a("cells=\(Fingerprint.cells(of: chapter));engine=\(inputs.engine)"),
-            inputs: Fingerprint.fnv1a("data=\(inputs.data);model=\(inputs.model)"))
+    /// `record`: what a `build-record: true` chapter is told of the chapters before it; it keys the chapter too.
+    static func key(chapter: Chapter, inputs: InputFingerprints, record: BuildRecord? = nil) -> Key {
+        let code = "cells=\(Fingerprint.cells(of: chapter));engine=\(inputs.engine)" + (record.map { ";record=" + $0.json } ?? "")
+        return Key(code: Fingerprint.fnv1a(code), inputs: Fingerprint.fnv1a("data=\(inputs.data);model=\(inputs.model)"))
     }
 
     private func folder(_ chapter: String) -> URL { directory.appendingPathComponent(chapter) }

@@ -84,9 +84,20 @@ public struct ReportBuilder {
         var ran: [String] = [], cached: [String] = []
         var problems: [String] = []
         let interactive = isatty(STDERR_FILENO) != 0
+        var record = BuildRecord(chapters: [])
+        /// What a chapter with `build-record: true` is told of the ones before it.
+        func noteRun(_ chapter: Chapter, _ result: ChapterResult?, cached: Bool) {
+            guard let result else { return }
+            record.chapters.append(.init(chapter: chapter.name, title: chapter.title, cells: result.cells.count,
+                                         seconds: result.cells.reduce(0) { $0 + $1.seconds }, cached: cached,
+                                         experimentsRun: result.experiments?.ran ?? 0, experimentsMemoised: result.experiments?.memoised ?? 0))
+        }
         for (i, (chapter, entry)) in zip(chapters, entries).enumerated() {
             let prefix = "[\(i + 1)/\(chapters.count)] \(chapter.name).md"
-            let key = ChapterCache.key(chapter: chapter, inputs: inputs)
+            let key = ChapterCache.key(chapter: chapter, inputs: inputs, record: chapter.frontMatter.buildRecord ? record : nil)
+            var environment = options.settings.environment
+            if chapter.frontMatter.buildRecord { environment[BuildRecord.variable] = record.json }
+            defer { noteRun(chapter, results.last ?? nil, cached: cached.last == chapter.name) }
             let selected = options.only.isEmpty || options.only.contains(chapter.name)
             if !(options.rerun && selected), let hit = cache.load(chapter: chapter.name, key: key, into: staging, log: { log(prefix + ": " + $0) }) {
                 log(prefix + ": unchanged, cached results")
@@ -103,7 +114,7 @@ public struct ReportBuilder {
             nonisolated(unsafe) let say = log   // called on the output reader's thread, one line at a time
             let process = ChapterProcess(executable: executable, project: project, chapter: chapter.name,
                                          cellCount: entry.cellCount, siteDirectory: staging, workDirectory: work,
-                                         environment: options.settings.environment,
+                                         environment: environment,
                                          timeout: chapter.frontMatter.timeout ?? options.timeout) { progress in
                 if case .notice(let text) = progress {
                     if interactive { StatusLine.shared.clear() }

@@ -28,6 +28,7 @@ struct ListCommand: ParsableCommand {
             let state: String
             if compiled == nil { state = "new: not compiled yet (swift run report build compiles it)" }
             else if compiled!.fingerprint != Fingerprint.cells(of: chapter) { state = "edited: recompiles and reruns on the next swift run report build" }
+            else if chapter.frontMatter.buildRecord { state = "build record: reruns when a chapter before it runs (it shows how they ran)" }
             else if cache.isFresh(chapter: chapter.name, key: ChapterCache.key(chapter: chapter, inputs: fingerprints)) { state = "cached" }
             else { state = "stale: runs on the next build" }
             let name = (chapter.name + ".md").padding(toLength: 28, withPad: " ", startingAt: 0)

@@ -154,7 +154,7 @@ enum SiteLayout {
         a.run, a { color: inherit; text-decoration: none; border: none; }
         figure, table, pre { break-inside: avoid; }
     }
-    footer.build { margin-top: 3rem; padding-top: .6rem; border-top: 1px solid var(--rule); color: var(--muted); font-size: 12.5px; }
+    footer.build { margin-top: 3rem; padding-top: .6rem; border-top: 1px solid var(--rule); color: var(--muted); font-size: 12.5px; overflow-wrap: anywhere; }
 
     """
 }
