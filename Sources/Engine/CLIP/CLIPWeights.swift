@@ -167,6 +167,11 @@ public final class CLIPWeights: @unchecked Sendable {
             .first { FileManager.default.fileExists(atPath: $0.path) }?.path
     }
 
+    /// That JSON and what it says, for telling a user which settings came from it (`report weights info`).
+    public static func overrides(weights: String, explicit: String?) throws -> (path: String, overrides: CLIPConfiguration.Overrides)? {
+        try overridesPath(weights: weights, explicit: explicit).map { ($0, try readConfig($0)) }
+    }
+
     /// Our small JSON, or the hub's open_clip_config.json ({"model_cfg": {"quick_gelu", "vision_cfg": {"image_size"}}}).
     static func readConfig(_ path: String) throws -> CLIPConfiguration.Overrides {
         guard let data = FileManager.default.contents(atPath: path) else { throw EngineError.unreadable(path, "no such file") }

@@ -13,7 +13,7 @@ public struct PromptADLoss: Sendable {
 
     /// DevPrompt's addition (paper Eq. 5-8): patch scores s(p) = scale f(p).a against the anomaly
     /// prototype, deviation loss with Top-K MIL per training image, averaged over the images.
-    /// **[choice]** scaled similarities (plain cosines never reach the margin a; docs/method-notes.md section 6).
+    /// **[choice]** scaled similarities (plain cosines keep every deviation near one standard deviation; docs/method-notes.md section 6).
     public struct DeviationTerm: Sendable {
         public var loss: DeviationLoss
         public var topK: TopKMIL

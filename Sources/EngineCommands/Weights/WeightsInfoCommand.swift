@@ -27,7 +27,7 @@ struct WeightsInfoCommand: ParsableCommand {
         var dtypes: [String: Int]
         var parameters: Int
         var openCLIPName: String?
-        /// The JSON the activation and image size came from; nil: none, so GELU and a square input were assumed.
+        /// The JSON the activation came from; nil: none names it, so GELU was assumed.
         var activationFrom: String?
         var configuration: CLIPConfiguration
     }
@@ -49,11 +49,12 @@ struct WeightsInfoCommand: ParsableCommand {
         let header = try Safetensors(path: file)
         let configuration = try CLIPWeights.architecture(path: file, configPath: config)
         let bytes = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.intValue ?? 0
+        let found = try CLIPWeights.overrides(weights: file, explicit: config)
         return Info(file: file, bytes: bytes, tensors: header.entries.count,
                     dtypes: Dictionary(grouping: header.entries.values, by: \.dtype).mapValues(\.count),
                     parameters: header.entries.values.reduce(0) { $0 + $1.shape.reduce(1, *) },
                     openCLIPName: OpenCLIPArchitectures.name(of: configuration),
-                    activationFrom: CLIPWeights.overridesPath(weights: file, explicit: config), configuration: configuration)
+                    activationFrom: found?.overrides.activation != nil ? found?.path : nil, configuration: configuration)
     }
 
     static func describe(_ info: Info) -> String {

@@ -86,10 +86,10 @@ public struct ReportBuilder {
         let interactive = isatty(STDERR_FILENO) != 0
         var record = BuildRecord(chapters: [])
         /// What a chapter with `build-record: true` is told of the ones before it.
-        func noteRun(_ chapter: Chapter, _ result: ChapterResult?, cached: Bool) {
+        func noteRun(_ chapter: Chapter, _ result: ChapterResult?) {
             guard let result else { return }
             record.chapters.append(.init(chapter: chapter.name, title: chapter.title, cells: result.cells.count,
-                                         seconds: result.cells.reduce(0) { $0 + $1.seconds }, cached: cached,
+                                         seconds: result.cells.reduce(0) { $0 + $1.seconds },
                                          experimentsRun: result.experiments?.ran ?? 0, experimentsMemoised: result.experiments?.memoised ?? 0))
         }
         for (i, (chapter, entry)) in zip(chapters, entries).enumerated() {
@@ -97,7 +97,7 @@ public struct ReportBuilder {
             let key = ChapterCache.key(chapter: chapter, inputs: inputs, record: chapter.frontMatter.buildRecord ? record : nil)
             var environment = options.settings.environment
             if chapter.frontMatter.buildRecord { environment[BuildRecord.variable] = record.json }
-            defer { noteRun(chapter, results.last ?? nil, cached: cached.last == chapter.name) }
+            defer { if results.count == i + 1 { noteRun(chapter, results[i]) } }
             let selected = options.only.isEmpty || options.only.contains(chapter.name)
             if !(options.rerun && selected), let hit = cache.load(chapter: chapter.name, key: key, into: staging, log: { log(prefix + ": " + $0) }) {
                 log(prefix + ": unchanged, cached results")

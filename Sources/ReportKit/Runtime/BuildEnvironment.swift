@@ -7,7 +7,7 @@ import Notebook
 public enum BuildEnvironment {
     /// (component, version) rows, in the order a reader looks for them.
     public static func versions() -> [(component: String, version: String)] {
-        [("Swift toolchain", swiftVersion()), ("OpenBLAS", BLAS.configuration + ", \(BLAS.threads) threads"),
+        [("Swift toolchain on PATH", swiftVersion()), ("OpenBLAS", BLAS.configuration + ", \(BLAS.threads) threads"),
          ("Cairo", DrawingLibraries.cairo), ("Pango", DrawingLibraries.pango), ("cmark-gfm", MarkdownLibrary.cmarkGFM),
          ("operating system", operatingSystem()), ("CPU", cpu()), ("engine", Engine.version)]
     }
@@ -44,6 +44,6 @@ public enum BuildEnvironment {
     static func cpu() -> String {
         let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let model = info.split(separator: "\n").first { $0.hasPrefix("model name") }.flatMap { $0.split(separator: ":", maxSplits: 1).last }
-        return (model.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown") + ", \(ProcessInfo.processInfo.activeProcessorCount) cores"
+        return (model.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown") + ", \(ProcessInfo.processInfo.activeProcessorCount) logical CPUs"
     }
 }

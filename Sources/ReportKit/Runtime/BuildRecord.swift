@@ -7,10 +7,9 @@ public struct BuildRecord: Codable, Sendable, Equatable {
         public var chapter: String
         public var title: String
         public var cells: Int
-        /// Seconds its cells took when they ran (for a cached chapter, the run its results come from).
+        /// Seconds its cells took in the run its results come from (this build's, or the cached one's): not whether it
+        /// was cached, so the rebuild after a chapter ran finds the same record and keeps the appendix cached.
         public var seconds: Double
-        /// Taken from the chapter cache in this build rather than run.
-        public var cached: Bool
         public var experimentsRun: Int
         public var experimentsMemoised: Int
     }
