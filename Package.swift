@@ -54,7 +54,7 @@ let package = Package(
                             .copy("Resources/LICENSE-OpenAI-CLIP-MIT.txt")],
                 swiftSettings: optimisedEvenInDebug),
         // Charts and image plates drawn with Cairo, text laid out by Pango.
-        .target(name: "Figures", dependencies: ["CCairo", "CPango"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Figures", dependencies: ["CCairo", "CPango", "CJPEG"], swiftSettings: optimisedEvenInDebug),
         // The chapter document model: front matter, Markdown blocks, Swift cells and their options.
         .target(name: "Notebook", dependencies: ["CCmarkGFM", .product(name: "Yams", package: "Yams")]),
         .target(name: "CStdio"),

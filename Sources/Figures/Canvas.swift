@@ -94,22 +94,25 @@ public final class Canvas {
         cairo_surface_flush(surface)
         let stride = Int(cairo_image_surface_get_stride(surface))
         let data = cairo_image_surface_get_data(surface)!
+        let bytes = rgb.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
         for row in 0..<height {
             let line = (data + row * stride).withMemoryRebound(to: UInt32.self, capacity: width) { $0 }
             for col in 0..<width {
                 let i = (row * width + col) * 3
-                func byte(_ v: Float) -> UInt32 { UInt32(max(0, min(255, (v * 255).rounded()))) }
-                line[col] = (byte(rgb[i]) << 16) | (byte(rgb[i + 1]) << 8) | byte(rgb[i + 2])
+                line[col] = (UInt32(bytes[i]) << 16) | (UInt32(bytes[i + 1]) << 8) | UInt32(bytes[i + 2])
             }
         }
         cairo_surface_mark_dirty(surface)
+        RasterJPEG.attach(bytes, width: width, height: height, to: surface)
         cairo_save(cr)
         cairo_translate(cr, x, y)
         cairo_scale(cr, w / Double(width), h / Double(height))
         cairo_set_source_surface(cr, surface, 0, 0)
         cairo_pattern_set_filter(cairo_get_source(cr), smooth ? CAIRO_FILTER_BILINEAR : CAIRO_FILTER_NEAREST)
-        // Repeat the edge pixels outward, so smoothing does not fade the borders to transparent.
-        cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD)
+        // Repeat the edge pixels outward, so smoothing does not fade the borders to transparent; a PDF viewer
+        // interpolates without fading, and a padded source would stop Cairo embedding the JPEG as it is.
+        let vector = cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_PDF
+        cairo_pattern_set_extend(cairo_get_source(cr), vector ? CAIRO_EXTEND_NONE : CAIRO_EXTEND_PAD)
         cairo_rectangle(cr, 0, 0, Double(width), Double(height))
         cairo_clip(cr)
         cairo_paint(cr)

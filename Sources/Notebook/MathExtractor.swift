@@ -134,4 +134,14 @@ public struct MathExtractor {
         }
         return result
     }
+
+    /// Puts the formulas back into rendered LaTeX as math itself (the PDF typesets what KaTeX renders on the site).
+    public func restoreLaTeX(in latex: String) -> String {
+        var result = latex
+        for (index, formula) in formulas.enumerated().reversed() {
+            let math = formula.display ? "\\[\n\(formula.tex)\n\\]" : "\\(\(formula.tex)\\)"
+            result = result.replacingOccurrences(of: MathExtractor.token(index), with: math)
+        }
+        return result
+    }
 }

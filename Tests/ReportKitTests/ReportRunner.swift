@@ -8,6 +8,10 @@ struct ReportRunner {
 
     let binary: URL
     let root: URL
+    /// Whether `build` typesets the PDF; off unless a test is about it (LuaLaTeX adds seconds to every build).
+    var pdf = false
+    /// Variables set for the binary on top of this process's.
+    var environment: [String: String] = [:]
 
     /// `binary`: "report" (the package's chapters) or "ReportFixtures" (Tests/Fixtures/FixtureChapters).
     init(binary name: String, chapters: URL) throws {
@@ -26,8 +30,9 @@ struct ReportRunner {
     func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = binary
-        process.arguments = arguments
+        process.arguments = arguments + (arguments.first == "build" && !pdf && !arguments.contains("--no-pdf") ? ["--no-pdf"] : [])
         process.currentDirectoryURL = root
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -111,9 +111,12 @@ struct ChapterCache {
 }
 
 extension ChapterResult {
+    /// Every figure file, the PDF edition's twin of each included.
     var figurePaths: [String] {
-        cells.flatMap { $0.outputs }.compactMap { output in
-            if case .figure(let path, _, _) = output { return path } else { return nil }
+        cells.flatMap { $0.outputs }.flatMap { output -> [String] in
+            guard case .figure(let path, _, _) = output else { return [] }
+            let twin = CellOutput.printPath(of: path)
+            return twin == path ? [path] : [path, twin]
         }
     }
 

@@ -13,8 +13,11 @@ public struct BuildOptions: Sendable {
     /// Seconds a chapter may run before its process is stopped (a chapter's front matter `timeout:` overrides it).
     public var timeout: TimeInterval = BuildOptions.defaultTimeout
     public static let defaultTimeout: TimeInterval = 4 * 3600
-    public init(rerun: Bool = false, only: [String] = [], settings: ReportSettings = ReportSettings(), timeout: TimeInterval = BuildOptions.defaultTimeout) {
-        self.rerun = rerun; self.only = only; self.settings = settings; self.timeout = timeout
+    /// Typeset the PDF edition (output/report.pdf) beside the site.
+    public var pdf = true
+    public init(rerun: Bool = false, only: [String] = [], settings: ReportSettings = ReportSettings(), timeout: TimeInterval = BuildOptions.defaultTimeout,
+                pdf: Bool = true) {
+        self.rerun = rerun; self.only = only; self.settings = settings; self.timeout = timeout; self.pdf = pdf
     }
 }
 
@@ -28,6 +31,16 @@ public struct BuildSummary: Sendable {
     public var output: URL
     /// Where a failed build's pages are, for inspection (the previous site stays in `output`); nil when it succeeded.
     public var failedSite: URL?
+    /// The PDF edition: how it went, when it was asked for.
+    public var pdf: PDFOutcome?
+}
+
+public enum PDFOutcome: Sendable {
+    case written(pages: Int?, passes: Int, seconds: Double)
+    /// Why there is no PDF (TeX missing, a TeX error): the site was still written, and the build exits non-zero.
+    case failed(String)
+
+    public var isWritten: Bool { if case .written = self { true } else { false } }
 }
 
 public struct ReportBuilder {
@@ -139,9 +152,18 @@ public struct ReportBuilder {
             problems += cellProblems(chapter, result)
         }
 
-        // Step 4: pages, numbered in reading order, then cross-references across all of them.
         let metadata = BuildMetadata(commit: Self.gitCommit(at: project.root), date: Date(), engineVersion: Engine.version,
                                      inputs: inputs, settings: options.settings)
+        // Step 4: the PDF edition from the same chapters and results, its figures the cells' PDF twins in the site.
+        var pdf: PDFOutcome?
+        if options.pdf {
+            pdf = typesetPDF(chapters: chapters, results: results, bibliography: citations.bibliography, metadata: metadata, site: staging)
+            if case .written(let pages, let passes, let seconds) = pdf {
+                log(String(format: "report.pdf: %@%d LuaLaTeX passes, %.1f s", pages.map { "\($0) pages, " } ?? "", passes, seconds))
+            }
+        }
+
+        // Step 5: pages, numbered in reading order, then cross-references across all of them.
         let numbering = ChapterPage.Numbering()
         numbering.citations = citations
         var articles: [String] = []
@@ -156,7 +178,7 @@ public struct ReportBuilder {
             if results[i] != nil { problems += missing.map { "\(chapter.path): @\($0) refers to no figure or table label" } }
             let seconds = results[i]?.cells.reduce(0) { $0 + $1.seconds }
             let html = SiteLayout.page(title: chapter.title, chapters: chapters, current: i, article: article,
-                                       footer: metadata.footerHTML(cellSeconds: seconds))
+                                       footer: metadata.footerHTML(cellSeconds: seconds), pdf: pdf?.isWritten ?? false)
             try AtomicFile.write(html, to: staging.appendingPathComponent(SiteLayout.fileName(for: chapter, index: i)))
         }
 
@@ -170,7 +192,7 @@ public struct ReportBuilder {
         // Every run a number links to, as its record, and each mean's list of runs.
         try RunRecordWriter.write(results: results.compactMap { $0 }, linked: numbering.linkedRuns, groups: numbering.groups, into: staging)
 
-        // Step 5: swap the finished site in; a build with problems keeps the previous site and leaves its pages beside it.
+        // Step 6: swap the finished site in; a build with problems keeps the previous site and leaves its pages beside it.
         let carried = fm.contents(atPath: project.output.appendingPathComponent(".gitignore").path)
         if let carried { try carried.write(to: staging.appendingPathComponent(".gitignore")) }
         do {
@@ -183,8 +205,31 @@ public struct ReportBuilder {
         } catch let error as EngineError { throw ReportError(error.description) }
         return BuildSummary(chapters: chapters.count, cells: entries.reduce(0) { $0 + $1.cellCount },
                             ran: ran, cached: cached, problems: problems, output: project.output,
-                            failedSite: problems.isEmpty ? nil : project.failedOutput)
+                            failedSite: problems.isEmpty ? nil : project.failedOutput, pdf: pdf)
     }
+
+    /// The PDF edition typeset into `site`/report.pdf; a missing TeX or a TeX error is reported, never thrown, so the site is still written.
+    func typesetPDF(chapters: [Chapter], results: [ChapterResult?], bibliography: Bibliography, metadata: BuildMetadata, site: URL) -> PDFOutcome {
+        let started = Date()
+        do {
+            let engine = try TeXTypesetter.engine()
+            let tex = LaTeXDocument(chapters: chapters, results: results, bibliography: bibliography, metadata: metadata, site: site).latex()
+            let typesetter = TeXTypesetter(workDirectory: Self.pdfWorkDirectory(project))
+            let (pdf, passes) = try typesetter.typeset(tex, site: site, engine: engine)
+            let destination = site.appendingPathComponent("report.pdf")
+            try? FileManager.default.removeItem(at: destination)
+            try FileManager.default.copyItem(at: pdf, to: destination)
+            return .written(pages: TeXTypesetter.pages(log: typesetter.workDirectory.appendingPathComponent("report.log")), passes: passes,
+                            seconds: Date().timeIntervalSince(started))
+        } catch let error as ReportError {
+            return .failed(error.description)
+        } catch {
+            return .failed("the PDF could not be written: \(error)")
+        }
+    }
+
+    /// LuaLaTeX's files between builds (report.tex, its log, the auxiliary files): `report clean` removes them.
+    static func pdfWorkDirectory(_ project: Project) -> URL { project.root.appendingPathComponent(".report-cache/pdf") }
 
     /// `--data-root` must hold classes: a folder without any is an error, not a report of empty tables.
     static func checkDataRoot(_ root: String) throws {

@@ -18,6 +18,9 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Seconds a chapter may run before it is stopped and reported as failed (a chapter's front matter `timeout:` overrides it).")
     var timeout: Double = BuildOptions.defaultTimeout
 
+    @Flag(help: "Skip the PDF edition (output/report.pdf, typeset by LuaLaTeX from TeX Live); the site is written either way.")
+    var noPdf = false
+
     func validate() throws {
         if !(timeout > 0 && timeout.isFinite) { throw ValidationError("--timeout must be a positive number of seconds") }
     }
@@ -27,7 +30,7 @@ struct BuildCommand: ParsableCommand {
         var settings = inputs.settings
         settings.rerunExperiments = rerun
         let options = BuildOptions(rerun: rerun, only: chapters.map { $0.hasSuffix(".md") ? String($0.dropLast(3)) : $0 },
-                                   settings: settings, timeout: timeout)
+                                   settings: settings, timeout: timeout, pdf: !noPdf)
         RunningChapter.shared.installInterruptHandlers()
         let builder = ReportBuilder(project: project.project, compiled: ReportCommand.compiledChapters,
                                     executable: Self.currentExecutable(), options: options, log: printError)
@@ -42,6 +45,10 @@ struct BuildCommand: ParsableCommand {
         let index = (summary.failedSite ?? summary.output).appendingPathComponent("index.html").path
         printError(String(format: "Wrote %@ (%d chapters: %d run, %d cached) in %.1f s", index, summary.chapters,
                           summary.ran.count, summary.cached.count, seconds))
+        if case .written(let pages, _, _) = summary.pdf {
+            printError("Wrote \((summary.failedSite ?? summary.output).appendingPathComponent("report.pdf").path)\(pages.map { " (\($0) pages)" } ?? "")")
+        }
+        if case .failed(let reason) = summary.pdf { printError("report build: \(reason)") }
         if !summary.problems.isEmpty {
             printError("\(summary.problems.count) problem(s); the pages show each at its place:")
             summary.problems.forEach { printError("  " + $0) }
@@ -50,6 +57,7 @@ struct BuildCommand: ParsableCommand {
             }
             throw ExitCode(1)
         }
+        if case .failed = summary.pdf { throw ExitCode(1) }
     }
 
     static func currentExecutable() -> URL {

@@ -5,7 +5,7 @@ import Foundation
 struct CleanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clean",
-        abstract: "Delete the generated site (output/, and output.failed/), the cached chapter results and the memoised experiments.",
+        abstract: "Delete the generated site (output/, and output.failed/, the PDF with them), the cached chapter results, the memoised experiments and LuaLaTeX's work files.",
         discussion: """
         Only folders `report build` made are emptied (they carry its .report-output marker); any other folder is refused.
         The feature cache (.report-cache/features) is kept: frozen features are keyed by the model's and the image's bytes, so they cannot go stale.
@@ -34,7 +34,9 @@ struct CleanCommand: ParsableCommand {
             try cache.clear()
             let experiments = Workspace(root: project.root).experimentStore.directory
             if FileManager.default.fileExists(atPath: experiments.path) { try FileManager.default.removeItem(at: experiments) }
-            print("Removed the cached chapter results in \(cache.directory.path) and the memoised experiments in \(experiments.path)")
+            let pdf = ReportBuilder.pdfWorkDirectory(project)
+            if FileManager.default.fileExists(atPath: pdf.path) { try FileManager.default.removeItem(at: pdf) }
+            print("Removed the cached chapter results in \(cache.directory.path), the memoised experiments in \(experiments.path) and LuaLaTeX's files in \(pdf.path)")
         }
     }
 }

@@ -34,7 +34,8 @@ struct PreviewCommand: ParsableCommand {
         }
         PreviewChild.shared.installInterruptHandlers()
         printError("Serving \(project.output.path) at http://127.0.0.1:\(listening)/ (watching Chapters/ and Sources/; Ctrl-C stops)")
-        var arguments = ["--root", project.root.path, "--output", project.output.path, "--timeout", String(timeout)]
+        // The site only: typesetting the PDF on every save would slow the loop (`report build` writes it).
+        var arguments = ["--root", project.root.path, "--output", project.output.path, "--timeout", String(timeout), "--no-pdf"]
         if let dataRoot = inputs.settings.dataRoot { arguments += ["--data-root", dataRoot] }
         if let weights = inputs.settings.weights { arguments += ["--weights", weights] }
         var rebuilder = PreviewRebuilder(project: project, executable: BuildCommand.currentExecutable(), buildArguments: arguments,

@@ -1,4 +1,5 @@
 // What cells produce, typed; captured in the chapter's process, rendered by the site builder.
+import Foundation
 
 public enum CellOutput: Codable, Sendable, Equatable {
     /// Whatever the cell printed (stdout and stderr, in order).
@@ -9,6 +10,11 @@ public enum CellOutput: Codable, Sendable, Equatable {
     case markdown(String)
     /// The error the cell threw.
     case error(String)
+
+    /// Where a figure's PDF twin lies beside it, for the PDF edition ("figures/a-1-1.svg" → "figures/a-1-1.pdf").
+    public static func printPath(of path: String) -> String {
+        ((path as NSString).deletingPathExtension as String) + ".pdf"
+    }
 }
 
 public enum CellStatus: String, Codable, Sendable {

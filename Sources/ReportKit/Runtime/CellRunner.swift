@@ -124,6 +124,8 @@ public final class CellRunner: @unchecked Sendable {
         let url = siteDirectory.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FigureWriter.write(drawing, to: url.path, format: format)
+        // The PDF edition draws the same figure on a PDF surface: vectors, with its rasters embedded as images.
+        if format != .pdf { try FigureWriter.write(drawing, to: siteDirectory.appendingPathComponent(CellOutput.printPath(of: name)).path, format: .pdf) }
         return name
     }
 

@@ -96,18 +96,31 @@ struct Citations {
         return written.count <= 1 ? written.joined() : written.dropLast().joined(separator: ", ") + " and " + written.last!
     }
 
+    /// An entry's parts as both editions print them: "People (year). Title. Venue, pages p–q. URL".
+    struct Reference {
+        var people: String, year: String, title: String, venue: String?, pages: String?, url: String?
+        init(_ e: BibEntry) {
+            people = Citations.names(e["author"] ?? e["editor"] ?? "")
+            year = e["year"] ?? "n.d."
+            title = e["title"] ?? e.key
+            venue = e["booktitle"] ?? e["journal"] ?? e["publisher"] ?? e["howpublished"]
+            pages = e["pages"].map { $0.replacingOccurrences(of: "--", with: "–") }
+            url = e["url"]
+        }
+    }
+
     /// The page's reference list: each cited entry, in order of first citation.
     func referenceList(_ keys: [String]) -> String {
         guard !keys.isEmpty else { return "" }
         var out = "<section class=\"references\"><h2>References</h2>\n<ol>\n"
         for key in keys {
             guard let e = bibliography.entries[key] else { continue }
-            let people = Self.names(e["author"] ?? e["editor"] ?? "")
-            var text = "\(HTML.escape(people)) (\(HTML.escape(e["year"] ?? "n.d."))). \(HTML.escape(e["title"] ?? key))."
-            if let venue = e["booktitle"] ?? e["journal"] ?? e["publisher"] ?? e["howpublished"] { text += " <em>\(HTML.escape(venue))</em>" }
-            if let pages = e["pages"] { text += ", pages \(HTML.escape(pages.replacingOccurrences(of: "--", with: "–")))" }
+            let r = Reference(e)
+            var text = "\(HTML.escape(r.people)) (\(HTML.escape(r.year))). \(HTML.escape(r.title))."
+            if let venue = r.venue { text += " <em>\(HTML.escape(venue))</em>" }
+            if let pages = r.pages { text += ", pages \(HTML.escape(pages))" }
             text += "."
-            if let url = e["url"] { text += " <a href=\"\(HTML.escape(url))\">\(HTML.escape(url))</a>" }
+            if let url = r.url { text += " <a href=\"\(HTML.escape(url))\">\(HTML.escape(url))</a>" }
             out += "<li id=\"ref-\(HTML.escape(key))\">\(text)</li>\n"
         }
         return out + "</ol></section>\n"

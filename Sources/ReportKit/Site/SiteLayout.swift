@@ -27,7 +27,8 @@ enum SiteLayout {
         index == 0 ? "index.html" : "\(chapter.name).html"
     }
 
-    static func page(title: String, chapters: [Chapter], current: Int, article: String, footer: String) -> String {
+    /// `pdf`: the build typeset report.pdf beside the pages, and the sidebar links to it.
+    static func page(title: String, chapters: [Chapter], current: Int, article: String, footer: String, pdf: Bool = false) -> String {
         var nav = ""
         for (i, chapter) in chapters.enumerated() {
             let cls = i == current ? " class=\"current\"" : ""
@@ -50,6 +51,7 @@ enum SiteLayout {
         <a class="site-title" href="index.html">\(siteTitle)</a>
         <ol class="toc">
         \(nav)</ol>
+        \(pdf ? "<a class=\"pdf-edition\" href=\"report.pdf\">The PDF edition</a>" : "")
         </nav>
         <main>
         <article>
@@ -99,6 +101,7 @@ enum SiteLayout {
     .toc { padding-left: 1.2rem; margin: 0; }
     .toc li { margin: .3rem 0; }
     .toc li.current a { font-weight: bold; color: var(--text); }
+    .pdf-edition { display: block; margin-top: 1.2rem; padding-left: .2rem; }
     a { color: var(--accent); }
     main { flex: 1; min-width: 0; padding: 1.5rem 2.5rem; max-width: 60rem; }
     h1.chapter-title { margin-top: 0; }
