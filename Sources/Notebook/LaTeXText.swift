@@ -12,7 +12,8 @@ public enum LaTeXText {
             case "{", "}", "$", "&", "#", "%", "_": out += "\\" + String(c)
             case "^": out += "\\textasciicircum{}"
             case "~": out += "\\textasciitilde{}"
-            case "\n", "\r": out += " "
+            case "\n", "\r", "\r\n", "\t": out += " "
+            case _ where c.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .control }): out += "\u{FFFD}"
             // "--" and "``" would be ligatures (a dash, a quote): keep what was written.
             case "-" where previous == "-", "`" where previous == "`", "'" where previous == "'": out += "{}" + String(c)
             default: out.append(c)
@@ -22,9 +23,18 @@ public enum LaTeXText {
         return out
     }
 
-    /// Code for a Verbatim environment: as written, tabs as four spaces, and never the environment's own end.
+    /// Code for a Verbatim environment: as written, tabs as four spaces, and never the environment's own end;
+    /// any other control character (a terminal's escape, a NUL), which TeX refuses as invalid, shows as U+FFFD.
     public static func verbatim(_ code: String) -> String {
-        code.replacingOccurrences(of: "\t", with: "    ")
-            .replacingOccurrences(of: "\\end{", with: "\\end {")
+        var out = String.UnicodeScalarView()
+        for scalar in code.replacingOccurrences(of: "\r\n", with: "\n").unicodeScalars {
+            switch scalar {
+            case "\n", "\r": out.append("\n")   // a carriage return (a progress line's) starts a line
+            case "\t": out.append(contentsOf: "    ".unicodeScalars)
+            case _ where scalar.properties.generalCategory == .control: out.append("\u{FFFD}")
+            default: out.append(scalar)
+            }
+        }
+        return String(out).replacingOccurrences(of: "\\end{", with: "\\end {")
     }
 }

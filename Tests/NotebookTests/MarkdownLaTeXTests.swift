@@ -71,6 +71,11 @@ struct MarkdownLaTeXTests {
         #expect(out.contains("\\[\nL = \\lambda\n\\]"))
     }
 
+    @Test func controlCharactersNeverReachTeX() {
+        #expect(LaTeXText.verbatim("a\u{1B}[K\tb\r\nc\u{0}\rd") == "a\u{FFFD}[K    b\nc\u{FFFD}\nd")
+        #expect(LaTeXText.escape("bell\u{7}\r\nx") == "bell\u{FFFD} x")
+    }
+
     @Test func ownTextIsEscaped() {
         #expect(LaTeXText.escape(##"50% of $5 & #1 a_b {x} \ ^ ~ -- ``"##)
                 == ##"50\% of \$5 \& \#1 a\_b \{x\} \textbackslash{} \textasciicircum{} \textasciitilde{} -{}- `{}`"##)
