@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries, found through pkg-config; scripts/bootstrap installs the apt packages.
@@ -41,14 +42,15 @@ let package = Package(
                        providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libpng reports errors by longjmp, which Swift cannot catch: a few lines of C hold the setjmp.
         .target(name: "CPNGCodec", dependencies: ["CPNG"]),
         // The element-wise loops, compiled per instruction set and picked by the CPU at load time.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
         // The numerical engine: tensors on OpenBLAS, image codecs, CLIP, the detectors, data, metrics, caches.
-        .target(name: "Engine", dependencies: ["CBLAS", "CJPEG", "CPNGCodec", "CKernels", "CZlib", .product(name: "SwiftCSV", package: "SwiftCSV"),
+        .target(name: "Engine", dependencies: ["CBLAS", "CJPEG", "CPNGCodec", "CKernels", "CSystemZlib", .product(name: "SwiftCSV", package: "SwiftCSV"),
+                                               .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                                              .product(name: "Crypto", package: "swift-crypto")],
                 resources: [.copy("Resources/bpe_simple_vocab_16e6.txt.gz"),
                             .copy("Resources/LICENSE-OpenAI-CLIP-MIT.txt")],

@@ -156,6 +156,12 @@ public final class CLIPWeights: @unchecked Sendable {
         try overridesPath(weights: weights, explicit: explicit).map(readConfig) ?? CLIPConfiguration.Overrides()
     }
 
+    /// Names a checkpoint may hold that this model does not use (an attention mask, SigLIP's logit bias).
+    public static var ignoredNames: Set<String> { CheckpointKeys.ignored }
+
+    /// Whether `name` is one of OpenCLIP's CLIP tensor names (`report weights import` keeps only those).
+    public static func isCLIPName(_ name: String) -> Bool { CheckpointKeys.role(of: name) != nil }
+
     /// The JSON that completes the weights' architecture: the one given, else `<weights>.json`, `config.json` or
     /// `open_clip_config.json` beside them; nil when there is none.
     public static func overridesPath(weights: String, explicit: String?) -> String? {

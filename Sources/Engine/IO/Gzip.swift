@@ -1,5 +1,5 @@
 // gzip decompression through zlib (the BPE vocabulary ships gzipped, as open_clip ships it).
-import CZlib
+import CSystemZlib  // named apart from ZIPFoundation's own CZlib module
 import Foundation
 
 public enum Gzip {

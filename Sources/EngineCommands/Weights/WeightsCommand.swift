@@ -4,6 +4,6 @@ import ArgumentParser
 struct WeightsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "weights",
-        abstract: "Inspect CLIP weights: the architecture a file holds, read from its header.",
-        subcommands: [WeightsInfoCommand.self])
+        abstract: "CLIP weights: the architecture a file holds (info), and PyTorch checkpoints converted to safetensors (import).",
+        subcommands: [WeightsInfoCommand.self, WeightsImportCommand.self])
 }
