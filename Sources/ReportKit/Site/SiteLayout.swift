@@ -107,6 +107,8 @@ enum SiteLayout {
     h1.chapter-title { margin-top: 0; }
     pre { background: var(--code-bg); padding: .7rem; overflow-x: auto; font-size: 13.5px; line-height: 1.4; }
     code { font-family: "DejaVu Sans Mono", monospace; }
+    /* A long call or file name in running text breaks rather than widen a phone's page; code blocks scroll. */
+    :not(pre) > code { overflow-wrap: anywhere; }
     table { border-collapse: collapse; margin: 1rem 0; font-size: 14.5px; display: block; max-width: 100%; overflow-x: auto; }
     th, td { border-bottom: 1px solid var(--rule); padding: .3rem .7rem; text-align: left; }
     td.num { text-align: right; font-variant-numeric: tabular-nums; }
