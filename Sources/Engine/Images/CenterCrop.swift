@@ -7,9 +7,6 @@ public enum CenterCrop {
         let scale = Double(side) / Double(min(image.width, image.height))
         let w = max(side, Int((Double(image.width) * scale).rounded())), h = max(side, Int((Double(image.height) * scale).rounded()))
         let resized = image.resized(width: w, height: h, filter: filter)
-        let x0 = (w - side) / 2, y0 = (h - side) / 2
-        var out = Image(width: side, height: side, channels: image.channels)
-        for y in 0..<side { for x in 0..<side { for c in 0..<image.channels { out[x: x, y: y, c: c] = resized[x: x0 + x, y: y0 + y, c: c] } } }
-        return out
+        return resized.cropped(x: (w - side) / 2, y: (h - side) / 2, width: side, height: side)
     }
 }

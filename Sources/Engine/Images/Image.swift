@@ -27,6 +27,17 @@ public struct Image: Sendable, Equatable {
         set { pixels[(y * width + x) * channels + c] = newValue }
     }
 
+    /// The `width` x `height` rectangle whose top-left pixel is (x, y), row by row.
+    public func cropped(x: Int, y: Int, width w: Int, height h: Int) -> Image {
+        precondition(x >= 0 && y >= 0 && w >= 0 && h >= 0 && x + w <= width && y + h <= height, "cropped: \(w)x\(h) at (\(x), \(y)) outside \(width)x\(height)")
+        var out = Image(width: w, height: h, channels: channels)
+        for row in 0..<h {
+            let source = ((y + row) * width + x) * channels, target = row * w * channels
+            out.pixels.replaceSubrange(target..<(target + w * channels), with: pixels[source..<(source + w * channels)])
+        }
+        return out
+    }
+
     /// Three channels: gray is repeated, alpha is dropped (CLIP sees RGB, as PIL's `convert("RGB")`).
     public func rgb() -> Image {
         if channels == 3 { return self }

@@ -46,13 +46,7 @@ public struct Tiling: Sendable, Equatable {
     /// One tile of `image` as an image of its own.
     public func crop(_ image: Image, _ tile: Tile) -> Image {
         precondition(image.width == width && image.height == height, "Tiling: a \(image.width)x\(image.height) image for \(width)x\(height) tiles")
-        var out = Image(width: tile.side, height: tile.side, channels: image.channels)
-        let c = image.channels
-        for row in 0..<tile.side {
-            let source = ((tile.y + row) * width + tile.x) * c, target = row * tile.side * c
-            out.pixels.replaceSubrange(target..<(target + tile.side * c), with: image.pixels[source..<(source + tile.side * c)])
-        }
-        return out
+        return image.cropped(x: tile.x, y: tile.y, width: tile.side, height: tile.side)
     }
 
     /// **[choice]** A tile's weight across its side when maps are blended: a tent, highest at the centre and 0.05 at
