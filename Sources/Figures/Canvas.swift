@@ -103,7 +103,9 @@ public final class Canvas {
             }
         }
         cairo_surface_mark_dirty(surface)
-        RasterJPEG.attach(bytes, width: width, height: height, to: surface)
+        // Only a PDF embeds the JPEG; a PNG or SVG figure would encode it for nothing.
+        let vector = cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_PDF
+        if vector { RasterJPEG.attach(bytes, width: width, height: height, to: surface) }
         cairo_save(cr)
         cairo_translate(cr, x, y)
         cairo_scale(cr, w / Double(width), h / Double(height))
@@ -111,7 +113,6 @@ public final class Canvas {
         cairo_pattern_set_filter(cairo_get_source(cr), smooth ? CAIRO_FILTER_BILINEAR : CAIRO_FILTER_NEAREST)
         // Repeat the edge pixels outward, so smoothing does not fade the borders to transparent; a PDF viewer
         // interpolates without fading, and a padded source would stop Cairo embedding the JPEG as it is.
-        let vector = cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_PDF
         cairo_pattern_set_extend(cairo_get_source(cr), vector ? CAIRO_EXTEND_NONE : CAIRO_EXTEND_PAD)
         cairo_rectangle(cr, 0, 0, Double(width), Double(height))
         cairo_clip(cr)

@@ -52,6 +52,26 @@ struct Probe: Drawing {
         #expect(text.contains("/MediaBox [ 0 0 80 50 ]"))
     }
 
+    /// A noisy raster, as photographs of parts are.
+    struct Photo: Drawing {
+        var size: (width: Double, height: Double) { (64, 64) }
+        func draw(on canvas: Canvas) {
+            var state: UInt32 = 7
+            let rgb = (0..<(64 * 64 * 3)).map { _ -> Float in state = state &* 1_664_525 &+ 1_013_904_223; return Float(state >> 8) / Float(1 << 24) }
+            canvas.raster(rgb, width: 64, height: 64, into: 0, 0, 64, 64)
+        }
+    }
+
+    @Test func aPDFEmbedsARasterAsJPEGAndOtherFormatsDoNot() throws {
+        let pdf = temporaryFile("pdf"), svg = temporaryFile("svg")
+        defer { try? FileManager.default.removeItem(atPath: pdf); try? FileManager.default.removeItem(atPath: svg) }
+        try FigureWriter.write(Photo(), to: pdf)
+        try FigureWriter.write(Photo(), to: svg)
+        let pdfText = String(decoding: try Data(contentsOf: URL(fileURLWithPath: pdf)), as: UTF8.self)
+        #expect(pdfText.contains("/DCTDecode"), "the raster's JPEG, embedded as it is")
+        #expect(!(try String(contentsOf: URL(fileURLWithPath: svg), encoding: .utf8)).contains("image/jpeg"), "the SVG keeps its lossless PNG")
+    }
+
     @Test func svgIsWellFormedXMLWithTheRequestedSize() throws {
         let path = temporaryFile("svg")
         defer { try? FileManager.default.removeItem(atPath: path) }
