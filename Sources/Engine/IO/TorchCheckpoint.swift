@@ -184,6 +184,17 @@ public struct TorchCheckpoint {
             }
         }
         var out = [Float](repeating: 0, count: count)
+        // Almost every tensor of a state dict is contiguous: an F32 one is one run of the storage, copied as it is.
+        let contiguous = zip(t.shape, t.strides).reversed().reduce((ok: true, expected: 1)) { state, dim in
+            (state.ok && (dim.0 == 1 || dim.1 == state.expected), state.expected * dim.0)
+        }.ok
+        if contiguous && t.storageType == "FloatStorage" {
+            // Little-endian F32, as this machine's: the run's bytes are the values.
+            bytes.withUnsafeBytes { raw in
+                out.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[(t.offset * 4)..<((t.offset + count) * 4)])) }
+            }
+            return out
+        }
         var index = [Int](repeating: 0, count: t.shape.count)
         for i in 0..<count {
             out[i] = element(t.offset + zip(index, t.strides).reduce(0) { $0 + $1.0 * $1.1 })
