@@ -77,6 +77,8 @@ public struct CellOptions: Sendable, Equatable {
     public init(values: [String: String] = [:]) { self.values = values }
 
     public var label: String? { values["label"] }
+    /// The label of the cell's `n`-th figure (or table): the cell's own for the first, then "-2", "-3"...
+    public func label(ofOutput n: Int) -> String? { label.map { n > 1 ? "\($0)-\(n)" : $0 } }
     public var caption: String? { values["caption"] }
     /// How the page shows the cell's code, when the cell says (else the chapter's front matter, else folded).
     public var echo: Echo? { values["echo"].flatMap(Echo.init(rawValue:)) }

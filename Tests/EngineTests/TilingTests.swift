@@ -23,5 +23,7 @@ struct TilingTests {
         let blended = t.blend(t.tiles.indices.map { [Float](repeating: Float($0 + 1), count: 16) })
         #expect(blended[0] == 1 && blended[5] == 2)
         #expect(blended[2] > 1 && blended[2] < 2 && blended[3] > 1 && blended[3] < 2)
+        // The tent: at x = 2 the first tile sees the pixel nearer its centre (weight 0.75 against 0.25), so it counts more.
+        #expect(abs(blended[2] - 1.25) < 1e-6 && abs(blended[3] - 1.75) < 1e-6)
     }
 }

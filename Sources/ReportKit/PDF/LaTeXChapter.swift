@@ -107,7 +107,7 @@ struct LaTeXChapter {
             return box("ReportError", title: "Error" + (line.map { " at \(chapter.path):\($0)" } ?? ""), text: message)
         case .figure(let path, let label, let caption):
             // Labels as the site gives them: the cell's names its first figure, more get -2, -3...
-            let base = label ?? options.label.map { figureInCell > 1 ? "\($0)-\(figureInCell)" : $0 }
+            let base = label ?? options.label(ofOutput: figureInCell)
             let text = caption ?? (figureInCell == 1 ? options.caption : nil) ?? ""
             let twin = CellOutput.printPath(of: path)
             let file = FileManager.default.fileExists(atPath: site.appendingPathComponent(twin).path) ? twin : path
@@ -116,7 +116,7 @@ struct LaTeXChapter {
             out += "\\caption{\(LaTeXText.escape(text))}" + (base.map { "\\label{\($0)}" } ?? "") + "\n\\end{figure}\n"
             return out
         case .table(let table):
-            let label = options.label.map { tableInCell > 1 ? "\($0)-\(tableInCell)" : $0 }
+            let label = options.label(ofOutput: tableInCell)
             return LaTeXTable(table: table, caption: table.caption ?? options.caption ?? "", label: label, traced: traced).latex()
         }
     }

@@ -127,7 +127,7 @@ struct ChapterPage {
         case .figure(let path, let label, let caption):
             numbering.figures += 1
             // The cell's label names its first figure; more figures in the cell get -2, -3...
-            let base = label ?? options.label.map { figureInCell > 1 ? "\($0)-\(figureInCell)" : $0 }
+            let base = label ?? options.label(ofOutput: figureInCell)
             let id = base ?? "\(chapter.name)-figure-\(numbering.figures)"
             if let base { numbering.references.targets[base] = .init(text: "Figure \(numbering.figures)", href: "\(fileName)#\(base)") }
             let text = caption ?? (figureInCell == 1 ? options.caption : nil) ?? ""
@@ -144,7 +144,7 @@ struct ChapterPage {
         case .table(let table):
             numbering.tables += 1
             // The cell's label names its first table; more tables in the cell get -2, -3...
-            let label = options.label.map { tableInCell > 1 ? "\($0)-\(tableInCell)" : $0 }
+            let label = options.label(ofOutput: tableInCell)
             let id = label ?? "\(chapter.name)-table-\(numbering.tables)"
             if let label { numbering.references.targets[label] = .init(text: "Table \(numbering.tables)", href: "\(fileName)#\(label)") }
             let csv = "tables/\(id).csv"
