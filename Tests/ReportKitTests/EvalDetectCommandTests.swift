@@ -37,6 +37,12 @@ import Testing
         let fromFile = try report.run(["eval", "--config", file.path, "--data-root", data, "--weights", Self.weights])
         #expect(fromFile.status == 0 && fromFile.output.contains("memoised"), "\(fromFile.output)")
         #expect(fromFile.output.contains(String(format: "image AUROC %.1f", auroc * 100)))
+        // Tiling is a flag and a field of the configuration; a tile under 16 px is refused as a usage error.
+        let tiled = try report.run(["eval", "--dataset", "synthetic", "--data-root", data, "--class", "nut", "--tile", "48", "--print-config"])
+        #expect(try JSONDecoder().decode(ExperimentConfiguration.self, from: Data(tiled.output.utf8)).tile == .side(48), "\(tiled.output)")
+        #expect(configuration.tile == .off)
+        let tiny = try report.run(["eval", "--dataset", "synthetic", "--data-root", data, "--class", "nut", "--tile", "8", "--print-config"])
+        #expect(tiny.status == 64 && tiny.output.contains("--tile"), "\(tiny.output)")
         let missing = try report.run(["eval", "--dataset", "mvtec", "--class", "nut", "--weights", Self.weights])
         #expect(missing.status != 0 && missing.output.contains("--data-root is needed"))
     }

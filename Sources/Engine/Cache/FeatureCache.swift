@@ -106,27 +106,27 @@ extension CLIPModel {
         try FileIdentity.of(weights.path, digests: digests)
     }
 
-    /// The vision features of an image file, from the cache when they were computed before:
+    /// The vision features of an image file (or of one tile of it), from the cache when they were computed before:
     /// the frozen backbone never runs twice on the same image.
-    public func cachedVisionFeatures(file path: String, surgery: Bool, taps: [Int], geometry: InputGeometry, cache: FeatureCache, identity: String) throws
-        -> (output: VisionOutput, hit: Bool) {
+    public func cachedVisionFeatures(file path: String, tile: Tiling.Tile? = nil, surgery: Bool, taps: [Int], geometry: InputGeometry,
+                                     cache: FeatureCache, identity: String) throws -> (output: VisionOutput, hit: Bool) {
         // The key names the file by its content digest, remembered by the file's status: a warm run reads no image,
         // and the memo key's digests of the same files are not computed twice.
         let key = try FeatureCache.key(file: path, digests: cache.digests, model: identity,
-                                       preprocessing: featurePreprocessing(surgery: surgery, taps: taps, geometry: geometry))
+                                       preprocessing: featurePreprocessing(surgery: surgery, taps: taps, geometry: geometry) + SourceImage.tag(tile))
         let digest = try cache.digests.digest(of: path)
+        // The bytes decoded are the bytes the key names, or the features would be stored under another file's name.
         return try cachedVisionFeatures(key: key, surgery: surgery, taps: taps, geometry: geometry, cache: cache) {
-            // The bytes decoded are the bytes the key names, or the features would be stored under another file's name.
-            let bytes = try ImageFile.bytes(path)
-            guard FileDigests.sha256(bytes) == digest else { throw ImageError(path: path, reason: "changed while it was being read; run again") }
-            return try ImageFile.decode(bytes, path: path)
+            try SourceImage.read(path, digest: digest, tile: tile)
         }
     }
 
-    /// Whether the vision features of an image file are in the cache (a plan's count of images left to encode).
-    public func visionFeaturesCached(file path: String, surgery: Bool, taps: [Int], geometry: InputGeometry, cache: FeatureCache, identity: String) -> Bool {
+    /// Whether the vision features of an image file (or of one tile) are in the cache (a plan's count of images left to encode).
+    public func visionFeaturesCached(file path: String, tile: Tiling.Tile? = nil, surgery: Bool, taps: [Int], geometry: InputGeometry,
+                                     cache: FeatureCache, identity: String) -> Bool {
         guard let key = try? FeatureCache.key(file: path, digests: cache.digests, model: identity,
-                                               preprocessing: featurePreprocessing(surgery: surgery, taps: taps, geometry: geometry)) else { return false }
+                                               preprocessing: featurePreprocessing(surgery: surgery, taps: taps, geometry: geometry) + SourceImage.tag(tile))
+        else { return false }
         return FileManager.default.fileExists(atPath: cache.url(key).path)
     }
 

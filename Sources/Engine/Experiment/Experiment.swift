@@ -87,9 +87,12 @@ public struct Experiment: Sendable {
                            scoredImages: pending.reduce(0) { $0 + $1.run.split.test.count }, imagesToEncode: 0, estimatedSeconds: nil)
         var toEncode = Set<String>()
         for item in pending where !item.run.c.method.isWinCLIP {
-            for sample in item.run.split.test where !toEncode.contains(sample.path) {
-                if !model.clip.visionFeaturesCached(file: sample.path, surgery: true, taps: item.run.taps, geometry: item.run.c.geometry,
-                                                     cache: model.cache, identity: model.identity) { toEncode.insert(sample.path) }
+            for sample in item.run.split.test {
+                // A tiled image counts once per tile: each is an image to the model.
+                for (n, tile) in item.run.views(try item.run.tiling(sample.path)).enumerated() where !toEncode.contains("\(sample.path)#\(n)") {
+                    if !model.clip.visionFeaturesCached(file: sample.path, tile: tile, surgery: true, taps: item.run.taps, geometry: item.run.c.geometry,
+                                                         cache: model.cache, identity: model.identity) { toEncode.insert("\(sample.path)#\(n)") }
+                }
             }
         }
         plan.imagesToEncode = toEncode.count
@@ -180,11 +183,27 @@ final class ExperimentRun {
         return try body()
     }
 
-    /// V-V tokens and taps, always both, so every method shares one cache entry per image.
-    func features(file path: String) throws -> VisionOutput {
-        let (output, hit) = try model.clip.cachedVisionFeatures(file: path, surgery: true, taps: taps, geometry: c.geometry, cache: model.cache, identity: model.identity)
+    /// V-V tokens and taps, always both, so every method shares one cache entry per image (per tile, when tiled).
+    func features(file path: String, tile: Tiling.Tile? = nil) throws -> VisionOutput {
+        let (output, hit) = try model.clip.cachedVisionFeatures(file: path, tile: tile, surgery: true, taps: taps, geometry: c.geometry,
+                                                                cache: model.cache, identity: model.identity)
         if hit { hits += 1 } else { misses += 1 }
         return output
+    }
+
+    /// How an image file is seen: nil whole (the paper's resize), or in the tiles of the configuration's `tile`.
+    func tiling(_ path: String) throws -> Tiling? {
+        guard c.tile != .off else { return nil }
+        let size = try ImageFile.size(path), v = model.clip.configuration.vision
+        return c.tile.tiling(width: size.width, height: size.height, inputSide: max(v.imageWidth, v.imageHeight))
+    }
+
+    /// The views the model sees of an image: its tiles, or [nil] for the whole image.
+    func views(_ tiling: Tiling?) -> [Tiling.Tile?] { tiling?.tiles ?? [nil] }
+
+    /// The features of every view of an image file, in `views` order.
+    func viewFeatures(file path: String, tiling: Tiling?) throws -> [VisionOutput] {
+        try views(tiling).map { try features(file: path, tile: $0) }
     }
 
     func features(image: Image) throws -> VisionOutput {
@@ -212,11 +231,17 @@ final class ExperimentRun {
         let clip = model.clip
         let shots = try shots()
         let encodeShots = ProgressTracker("encoding shots", total: shots.count)
+        // A tiled shot gives one shot per tile, as `report detect` sees a part's normal image.
         let shotFeatures = try timed("encode shots") {
-            try shots.map { shot in defer { encodeShots.step() }; return try self.features(file: shot.path) }
+            try shots.flatMap { shot in defer { encodeShots.step() }; return try self.viewFeatures(file: shot.path, tiling: try self.tiling(shot.path)) }
         }
         let anomalies = try timed("encode shots") {
-            try FewShotDetector.anomalies(from: try shots.map { try ImageFile.read($0.path) }, configuration: c) { try self.features(image: $0) }
+            let views = try shots.flatMap { shot -> [Image] in
+                let image = try ImageFile.read(shot.path)
+                guard let tiling = try tiling(shot.path) else { return [image] }
+                return tiling.tiles.map { tiling.crop(image, $0) }
+            }
+            return try FewShotDetector.anomalies(from: views, configuration: c) { try self.features(image: $0) }
         }
         let preparation = try timed("train") { try FewShotDetector(configuration: c, model: clip, taps: taps).prepare(shots: shotFeatures, anomalies: anomalies) }
         return (shots, preparation)
@@ -233,15 +258,18 @@ final class ExperimentRun {
         let progress = ProgressTracker("encoding test images", total: split.test.count)
         var images: [ScoredImage] = []
         for sample in split.test {
-            let f = try timed("encode test") { try self.features(file: sample.path) }
+            let tiling = try tiling(sample.path)
+            let features = try timed("encode test") { try self.viewFeatures(file: sample.path, tiling: tiling) }
             defer { progress.step() }
-            let (patchMap, score) = timed("score") { () -> (patchMap: [Float], score: Float) in
+            let scoredViews = timed("score") { features.enumerated().map { n, f -> (patchMap: [Float], score: Float) in
                 guard let testSet else { return detector.score(f) }
-                let visual = testSet.visualMap(shots: shots.map(\.path), taps: taps, image: sample.path) { detector.visualMap(f) }
+                let visual = testSet.visualMap(shots: shots.map(\.path), taps: taps, image: tiling == nil ? sample.path : "\(sample.path)#\(n)") { detector.visualMap(f) }
                 return detector.score(f, visual: visual)
-            }
-            let scored = ScoredImage(path: experiment.relative(sample.path), defect: sample.defect,
-                                     mask: sample.mask.map(experiment.relative), score: score, patchMap: patchMap, deviations: detector.deviations(f))
+            } }
+            // **[choice]** a tiled image scores as its most anomalous tile; its deviations (Figure 1's) are kept for whole images only.
+            let scored = ScoredImage(path: experiment.relative(sample.path), defect: sample.defect, mask: sample.mask.map(experiment.relative),
+                                     score: scoredViews.map(\.score).max()!, patchMap: scoredViews.flatMap(\.patchMap),
+                                     deviations: tiling == nil ? detector.deviations(features[0]) : nil, tiling: tiling)
             images.append(scored)
         }
         return try finish(shots: shots, images: images, losses: detector.losses, testSet: testSet)

@@ -66,6 +66,9 @@ public struct ExperimentConfiguration: Codable, Hashable, Sendable {
     public var shots = 1
     /// **[choice]** the DevPrompt paper evaluates at 256x256; PromptAD at 400x400.
     public var evaluationSize = 256
+    /// **[choice]** off: the whole image resized to the model's input, as the paper does (256 x 256); a side or auto:
+    /// overlapping square tiles of the original image, each seen as an image, the shots tiled alike, the maps blended back.
+    public var tile = TileSetting.off
     /// Use PromptAD's published 1-shot picks when they exist (MVTec AD and VisA); otherwise seeded shots.
     public var promptADShots = true
     public var detector = DetectorSettings()
@@ -80,6 +83,7 @@ public struct ExperimentConfiguration: Codable, Hashable, Sendable {
         try ContainedPath.checkName(className, what: "class")
         try check(shots >= 1, "shots must be at least 1")
         try check((16...EvaluationMap.maxSize).contains(evaluationSize), "evaluationSize must be from 16 to \(EvaluationMap.maxSize) pixels")
+        if case .side(let n) = tile { try check(n >= 16, "tile must be off, auto or a side of at least 16 pixels") }
         try detector.validate()
     }
 
@@ -112,6 +116,7 @@ public struct ExperimentConfiguration: Codable, Hashable, Sendable {
     public var summary: String {
         let d = detector
         var parts = ["\(d.method.rawValue)", "\(dataset.rawValue)/\(className)", d.method.usesShots ? "\(shots)-shot" : "zero-shot", "seed \(d.seed)"]
+        if tile != .off { parts.append(tile == .auto ? "tiled (auto)" : "tiles of \(tile) px") }
         if d.method.learnsPrompts { parts.append("\(d.epochs) epochs, context from \(d.contextInit == .words ? "\"a photo of a\"" : "random")") }
         if d.method == .devprompt {
             parts.append(String(format: "lambda %g, top-K %g%%, margin %g, anomalies %@, %@ map", d.lambda, d.topK * 100, d.margin, d.anomalies.rawValue, d.inferenceMap.rawValue))
@@ -122,7 +127,7 @@ public struct ExperimentConfiguration: Codable, Hashable, Sendable {
 
 // Decoded field by field: a hand-written configuration may name only its dataset and class.
 extension ExperimentConfiguration {
-    enum CodingKeys: String, CodingKey { case dataset, className, shots, evaluationSize, promptADShots, detector }
+    enum CodingKeys: String, CodingKey { case dataset, className, shots, evaluationSize, tile, promptADShots, detector }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -130,6 +135,7 @@ extension ExperimentConfiguration {
                   detector: try c.decodeIfPresent(DetectorSettings.self, forKey: .detector) ?? DetectorSettings())
         shots = try c.decodeIfPresent(Int.self, forKey: .shots) ?? shots
         evaluationSize = try c.decodeIfPresent(Int.self, forKey: .evaluationSize) ?? evaluationSize
+        tile = try c.decodeIfPresent(TileSetting.self, forKey: .tile) ?? tile
         promptADShots = try c.decodeIfPresent(Bool.self, forKey: .promptADShots) ?? promptADShots
     }
 }

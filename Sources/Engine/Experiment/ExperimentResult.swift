@@ -9,13 +9,16 @@ public struct ScoredImage: Codable, Sendable {
     public var mask: String?
     public var isDefective: Bool { defect != "good" }
     public var score: Float
-    /// (gridHeight, gridWidth) patch scores, before upsampling and blur.
+    /// (gridHeight, gridWidth) patch scores, before upsampling and blur; for an image seen in tiles, each tile's in turn.
     public var patchMap: [Float]
+    /// How the image was tiled (its size and the tiles' side); nil: seen whole.
+    public var tiling: Tiling?
     /// DevPrompt: the raw deviations d(p) of Eq. 6 on the grid, in standard deviations of the reference prior (Figure 1).
     public var deviations: [Float]?
 
-    public init(path: String, defect: String, mask: String?, score: Float, patchMap: [Float], deviations: [Float]? = nil) {
+    public init(path: String, defect: String, mask: String?, score: Float, patchMap: [Float], deviations: [Float]? = nil, tiling: Tiling? = nil) {
         self.path = path; self.defect = defect; self.mask = mask; self.score = score; self.patchMap = patchMap; self.deviations = deviations
+        self.tiling = tiling
     }
 }
 
@@ -60,7 +63,17 @@ public struct ExperimentResult: Codable, Sendable {
     public var defectiveCount: Int { images.count - normalCount }
 
     /// An image's evaluation map: bilinear upsampling of its patch map to the evaluation size, blurred (sigma 4).
+    /// A tiled image's: each tile's map at its side in the image's pixels, blended over the image, then brought to the
+    /// evaluation size in the configuration's geometry, so it covers the pixels its mask does.
     public func evaluationMap(_ image: ScoredImage) -> [Float] {
-        EvaluationMap.make(patchScores: image.patchMap, gridWidth: gridWidth, gridHeight: gridHeight, size: configuration.evaluationSize)
+        guard let tiling = image.tiling else {
+            return EvaluationMap.make(patchScores: image.patchMap, gridWidth: gridWidth, gridHeight: gridHeight, size: configuration.evaluationSize)
+        }
+        let patches = gridWidth * gridHeight
+        precondition(image.patchMap.count == tiling.tiles.count * patches, "\(image.path): \(image.patchMap.count) patch scores for \(tiling.tiles.count) tiles")
+        let maps = tiling.tiles.indices.map { t in
+            EvaluationMap.make(patchScores: Array(image.patchMap[t * patches ..< (t + 1) * patches]), gridWidth: gridWidth, gridHeight: gridHeight, size: tiling.side)
+        }
+        return configuration.geometry.map(tiling.blend(maps), width: tiling.width, height: tiling.height, side: configuration.evaluationSize)
     }
 }

@@ -14,13 +14,13 @@ final class TestSetScoring {
         regions = try AUPRO.Regions(masks: masks, width: size, height: size)
     }
 
-    /// Which test set an experiment is scored on: the same class, data, evaluation size and geometry share one.
+    /// Which test set an experiment is scored on: the same class, data, evaluation size, geometry and tiling share one.
     static func key(_ experiment: Experiment) -> String {
         let c = experiment.configuration
-        return "\(c.dataset.rawValue)|\(experiment.dataRoot)|\(c.className)|\(c.evaluationSize)|\(c.geometry)"
+        return "\(c.dataset.rawValue)|\(experiment.dataRoot)|\(c.className)|\(c.evaluationSize)|\(c.geometry)|\(c.tile)"
     }
 
-    /// The visual map of `image` for the memory of `shots` at `taps`, computed on first use.
+    /// The visual map of `image` (a path, with its tile's number when tiled) for the memory of `shots` at `taps`, computed on first use.
     func visualMap(shots: [String], taps: [Int], image: String, compute: () -> [Float]) -> [Float] {
         let memory = shots.joined(separator: "\n") + "|\(taps)"
         if let map = visualMaps[memory]?[image] { return map }

@@ -22,4 +22,13 @@ public enum InputGeometry: String, Codable, CaseIterable, Sendable {
         let square = self == .squash ? gray.resized(width: side, height: side, filter: .nearest) : CenterCrop.square(gray, side: side, filter: .nearest)
         return square.pixels.map { $0 > 0 ? 1 : 0 }
     }
+
+    /// A map over a whole `width` x `height` image (a tiled image's blended map) at `side` x `side`, covering the
+    /// pixels a mask in this geometry covers; bilinear, as maps are upsampled.
+    public func map(_ values: [Float], width: Int, height: Int, side: Int) -> [Float] {
+        switch self {
+        case .squash: return Resampling.resize(values, width: width, height: height, channels: 1, toWidth: side, toHeight: side, filter: .bilinear)
+        case .centerCrop: return CenterCrop.square(Image(width: width, height: height, channels: 1, pixels: values), side: side, filter: .bilinear).pixels
+        }
+    }
 }

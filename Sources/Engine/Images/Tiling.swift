@@ -72,3 +72,22 @@ public struct Tiling: Sendable, Equatable {
         return zip(sum, total).map { $0 / $1 }
     }
 }
+
+// Stored as its image's size and its side (an experiment's record of how an image was seen): the tiles follow from them.
+extension Tiling: Codable {
+    enum CodingKeys: String, CodingKey { case width, height, side }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let width = try c.decode(Int.self, forKey: .width), height = try c.decode(Int.self, forKey: .height), side = try c.decode(Int.self, forKey: .side)
+        guard width > 0, height > 0, side > 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .side, in: c, debugDescription: "tiles of \(side) px over a \(width)x\(height) image")
+        }
+        self.init(width: width, height: height, side: side)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(width, forKey: .width); try c.encode(height, forKey: .height); try c.encode(side, forKey: .side)
+    }
+}

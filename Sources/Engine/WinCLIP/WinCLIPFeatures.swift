@@ -54,15 +54,14 @@ extension CLIPModel {
         return "winclip-bicubic-\(v.imageHeight)x\(v.imageWidth);geometry=\(geometry.rawValue);scales=\(windows.scales)"
     }
 
-    /// WinCLIP's features of an image file, from the cache when they were computed before.
-    public func cachedWinCLIPFeatures(file path: String, windows: WinCLIPWindows, geometry: InputGeometry, cache: FeatureCache,
-                                      identity: String) throws -> (features: WinCLIPFeatures, hit: Bool) {
-        let key = try FeatureCache.key(file: path, digests: cache.digests, model: identity, preprocessing: winCLIPPreprocessing(windows, geometry: geometry))
+    /// WinCLIP's features of an image file (or of one tile of it), from the cache when they were computed before.
+    public func cachedWinCLIPFeatures(file path: String, tile: Tiling.Tile? = nil, windows: WinCLIPWindows, geometry: InputGeometry,
+                                      cache: FeatureCache, identity: String) throws -> (features: WinCLIPFeatures, hit: Bool) {
+        let key = try FeatureCache.key(file: path, digests: cache.digests, model: identity,
+                                       preprocessing: winCLIPPreprocessing(windows, geometry: geometry) + SourceImage.tag(tile))
         let digest = try cache.digests.digest(of: path)
         return try cachedWinCLIPFeatures(key: key, windows: windows, geometry: geometry, cache: cache, label: path) {
-            let bytes = try ImageFile.bytes(path)
-            guard FileDigests.sha256(bytes) == digest else { throw ImageError(path: path, reason: "changed while it was being read; run again") }
-            return try ImageFile.decode(bytes, path: path)
+            try SourceImage.read(path, digest: digest, tile: tile)
         }
     }
 

@@ -4,22 +4,6 @@ import Figures
 import Foundation
 import ReportKit
 
-/// `report detect`: DevPrompt (or PromptAD, WinCLIP+, the memory baseline) on a user's own parts: learn
-/// from a few normal images, then score others, writing heatmap overlays and scores; WinCLIP needs no normal image.
-/// `--tile`: auto (tile an image much larger than the model's input or not square), off, or a tile side in pixels.
-enum TileOption: ExpressibleByArgument, Equatable {
-    case auto, off, side(Int)
-    init?(argument: String) {
-        switch argument {
-        case "auto": self = .auto
-        case "off": self = .off
-        default:
-            guard let n = Int(argument), n >= 16 else { return nil }
-            self = .side(n)
-        }
-    }
-}
-
 /// `report detect`: DevPrompt (or PromptAD, WinCLIP+, the memory baseline) on a user's own parts: learn from a few
 /// normal images, calibrate a threshold on views of them, then inspect other images whole, at their own resolution,
 /// and say ok or defect for each; WinCLIP needs no normal image.
@@ -55,7 +39,7 @@ struct DetectCommand: ParsableCommand {
     var size = EvalCommand.defaults.evaluationSize
 
     @Option(help: "auto (tile an image more than twice the model's input on its longer side, or not square), off, or a tile side in pixels.")
-    var tile: TileOption = .auto
+    var tile: TileSetting = .auto
 
     @Option(help: "The score above which an image is a defect (default: calibrated on flips of the normal images; needed with --method winclip).")
     var threshold: Float?
@@ -102,13 +86,7 @@ struct DetectCommand: ParsableCommand {
             // Every file is read before anything is written: a bad image stops the run with nothing half done.
             let normalImages = try normals.map(ImageFile.read).map { $0.rgb() }, testImages = try images.map(ImageFile.read).map { $0.rgb() }
             let input = max(clip.configuration.vision.imageWidth, clip.configuration.vision.imageHeight)
-            func tiling(_ image: Image) -> Tiling? {
-                switch tile {
-                case .off: return nil
-                case .side(let n): return Tiling(width: image.width, height: image.height, side: n)
-                case .auto: return Tiling.automaticSide(width: image.width, height: image.height, inputSide: input).map { Tiling(width: image.width, height: image.height, side: $0) }
-                }
-            }
+            func tiling(_ image: Image) -> Tiling? { tile.tiling(width: image.width, height: image.height, inputSide: input) }
             // The normal images are seen as the test images are: tiled the same way, each tile a shot.
             // Each with the side its map is made at, as a test image's: a tile's own side, or --eval-size.
             let shotViews = normalImages.flatMap { image in tiling(image).map { t in t.tiles.map { (t.crop(image, $0), t.side) } } ?? [(image, size)] }
@@ -243,7 +221,7 @@ struct DetectCommand: ParsableCommand {
             "normal": normals, "images": entries, "colourScale": [Double(low), Double(high)],
             "threshold": ["value": Double(threshold.value), "region": threshold.region.map(Double.init) as Any, "how": threshold.how,
                           "normalScores": threshold.normalScores.map(Double.init), "normalMapMaxima": threshold.normalMapMaxima.map(Double.init)],
-            "tile": { switch tile { case .auto: return "auto"; case .off: return "off"; case .side(let n): return "\(n)" } }()]
+            "tile": tile.description]
         try AtomicFile.write(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]),
                              to: outURL.appendingPathComponent("scores.json"))
         try AtomicFile.write(Data(csv.utf8), to: outURL.appendingPathComponent("summary.csv"))

@@ -8,6 +8,7 @@ extension AnomalySource: ExpressibleByArgument {}
 extension ContextInit: ExpressibleByArgument {}
 extension InferenceMap: ExpressibleByArgument {}
 extension InputGeometry: ExpressibleByArgument {}
+extension TileSetting: ExpressibleByArgument {}
 
 /// `--anomaly-token before|after`: the flag's words for `DetectorSettings.anomalyTokenBeforeClass`.
 enum AnomalyTokenPosition: String, ExpressibleByArgument { case before, after }
@@ -37,6 +38,9 @@ struct EvalCommand: ParsableCommand {
 
     @Option(help: "Side of the evaluation maps in pixels (default: \(Self.defaults.evaluationSize), as DevPrompt; PromptAD: 400).")
     var evalSize: Int?
+
+    @Option(help: "off (default: each image resized whole to the model's input, as the paper does), auto (tiles for an image more than twice the model's input or not square), or a tile side in pixels: overlapping square tiles of the original image, each seen as an image, the shots tiled alike, the maps blended back.")
+    var tile: TileSetting?
 
     @Option(help: "Run the configuration in this JSON file (what --print-config prints, or an experiment record with a \"configuration\"); the flags given change it.")
     var config: String?
@@ -88,6 +92,7 @@ struct EvalCommand: ParsableCommand {
         detector.apply(to: &c.detector)
         if let shots { c.shots = shots }
         if let evalSize { c.evaluationSize = evalSize }
+        if let tile { c.tile = tile }
         try c.validate()
         return c
     }
