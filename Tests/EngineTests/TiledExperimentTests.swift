@@ -4,15 +4,11 @@ import Testing
 
 /// `ExperimentConfiguration.tile`: experiments that see each image, shots included, in overlapping tiles.
 @Suite struct TiledExperimentTests {
-    let scratch = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("tiled-\(UUID().uuidString)")
-    var dataRoot: String { scratch.appendingPathComponent("data").path }
-
-    func setUp() throws -> ExperimentModel {
-        try SyntheticBenchmark(seed: 3, size: 64).write(to: dataRoot, products: [.bottle])
-        let weights = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/clip/tiny_gelu_f16/model.safetensors").path
-        return try ExperimentModel(clip: try CLIPModel(path: weights), name: "tiny_gelu_f16",
-                                   cache: FeatureCache(directory: scratch.appendingPathComponent("features")))
-    }
+    /// The same tiny model and synthetic bottle class as the untiled runner's tests.
+    let untiled = ExperimentTests()
+    var scratch: URL { untiled.scratch }
+    var dataRoot: String { untiled.dataRoot }
+    func setUp() throws -> ExperimentModel { try untiled.setUp() }
 
     func configuration(_ method: DetectionMethod, tile: TileSetting) -> ExperimentConfiguration {
         var c = ExperimentConfiguration(dataset: .synthetic, className: "bottle")

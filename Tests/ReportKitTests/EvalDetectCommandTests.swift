@@ -41,6 +41,8 @@ import Testing
         let tiled = try report.run(["eval", "--dataset", "synthetic", "--data-root", data, "--class", "nut", "--tile", "48", "--print-config"])
         #expect(try JSONDecoder().decode(ExperimentConfiguration.self, from: Data(tiled.output.utf8)).tile == .side(48), "\(tiled.output)")
         #expect(configuration.tile == .off)
+        let tiledRun = try report.run(arguments.filter { $0 != "--save-maps" && $0 != maps.path } + ["--tile", "48"])
+        #expect(tiledRun.status == 0 && tiledRun.output.contains("55 image(s) seen in 220 overlapping tiles") && !tiledRun.output.contains("memoised"), "\(tiledRun.output)")
         let tiny = try report.run(["eval", "--dataset", "synthetic", "--data-root", data, "--class", "nut", "--tile", "8", "--print-config"])
         #expect(tiny.status == 64 && tiny.output.contains("--tile"), "\(tiny.output)")
         let missing = try report.run(["eval", "--dataset", "mvtec", "--class", "nut", "--weights", Self.weights])

@@ -10,7 +10,7 @@ enum SourceImage {
 
     /// The file's pixels, or its tile's, decoded from bytes whose digest is `digest` (the one the key names).
     static func read(_ path: String, digest: String, tile: Tiling.Tile?) throws -> Image {
-        let image = try LastDecoded.shared.image(path: path, digest: digest) {
+        let image = try LastDecoded.shared.image(digest: digest) {
             let bytes = try ImageFile.bytes(path)
             guard FileDigests.sha256(bytes) == digest else { throw ImageError(path: path, reason: "changed while it was being read; run again") }
             return try ImageFile.decode(bytes, path: path)
@@ -28,7 +28,7 @@ enum SourceImage {
         private let lock = NSLock()
         private var entry: (digest: String, image: Image)?
 
-        func image(path: String, digest: String, decode: () throws -> Image) throws -> Image {
+        func image(digest: String, decode: () throws -> Image) throws -> Image {
             if let entry = lock.withLock({ entry }), entry.digest == digest { return entry.image }
             let image = try decode()
             lock.withLock { entry = (digest, image) }

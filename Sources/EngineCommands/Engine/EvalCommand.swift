@@ -154,9 +154,12 @@ struct EvalCommand: ParsableCommand {
     static func line(_ r: ExperimentResult, memoised: Bool) -> String {
         let m = r.metrics
         let time = r.seconds.values.reduce(0, +)
-        return String(format: "%@: image AUROC %.1f (95%% interval %.1f-%.1f), pixel AUROC %.1f, AUPRO %.1f, F1-max %.1f, in %% (%d normal, %d defective; %.1f s%@)",
+        // What was seen: said only when --tile cut some image into tiles.
+        let tiled = r.images.compactMap(\.tiling)
+        let seen = tiled.isEmpty ? "" : "; \(tiled.count) image(s) seen in \(tiled.reduce(0) { $0 + $1.tiles.count }) overlapping tiles"
+        return String(format: "%@: image AUROC %.1f (95%% interval %.1f-%.1f), pixel AUROC %.1f, AUPRO %.1f, F1-max %.1f, in %% (%d normal, %d defective%@; %.1f s%@)",
                       r.configuration.className, m.imageAUROC * 100, m.imageAUROCInterval[0] * 100, m.imageAUROCInterval[1] * 100,
-                      m.pixelAUROC * 100, m.aupro * 100, m.f1max * 100, r.normalCount, r.defectiveCount, time, memoised ? ", memoised" : "")
+                      m.pixelAUROC * 100, m.aupro * 100, m.f1max * 100, r.normalCount, r.defectiveCount, seen, time, memoised ? ", memoised" : "")
     }
 
     static func mean(_ results: [ExperimentResult]) -> [String: Double] {
