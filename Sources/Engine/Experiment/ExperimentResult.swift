@@ -69,11 +69,6 @@ public struct ExperimentResult: Codable, Sendable {
         guard let tiling = image.tiling else {
             return EvaluationMap.make(patchScores: image.patchMap, gridWidth: gridWidth, gridHeight: gridHeight, size: configuration.evaluationSize)
         }
-        let patches = gridWidth * gridHeight
-        precondition(image.patchMap.count == tiling.tiles.count * patches, "\(image.path): \(image.patchMap.count) patch scores for \(tiling.tiles.count) tiles")
-        let maps = tiling.tiles.indices.map { t in
-            EvaluationMap.make(patchScores: Array(image.patchMap[t * patches ..< (t + 1) * patches]), gridWidth: gridWidth, gridHeight: gridHeight, size: tiling.side)
-        }
-        return configuration.geometry.map(tiling.blend(maps), width: tiling.width, height: tiling.height, side: configuration.evaluationSize)
+        return configuration.geometry.map(tiling.blend(patchMaps: image.patchMap, gridWidth: gridWidth, gridHeight: gridHeight), width: tiling.width, height: tiling.height, side: configuration.evaluationSize)
     }
 }

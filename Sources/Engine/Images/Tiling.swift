@@ -55,6 +55,16 @@ public struct Tiling: Sendable, Equatable {
         (0..<side).map { i in max(0.05, 1 - abs(2 * (Float(i) + 0.5) / Float(side) - 1)) }
     }
 
+    /// The tiles' patch maps (each gridHeight x gridWidth, in `tiles` order, one after another) as one map over the image.
+    /// **[choice]** each is upsampled and blurred (sigma 4) at its tile's side in the image's pixels, then blended.
+    public func blend(patchMaps: [Float], gridWidth: Int, gridHeight: Int) -> [Float] {
+        let patches = gridWidth * gridHeight
+        precondition(patchMaps.count == tiles.count * patches, "Tiling: \(patchMaps.count) patch scores for \(tiles.count) tiles")
+        return blend(tiles.indices.map { t in
+            EvaluationMap.make(patchScores: Array(patchMaps[t * patches ..< (t + 1) * patches]), gridWidth: gridWidth, gridHeight: gridHeight, size: side)
+        })
+    }
+
     /// The tiles' maps (each side x side, in `tiles` order) over the whole image: their weighted mean where tiles overlap.
     public func blend(_ maps: [[Float]]) -> [Float] {
         precondition(maps.count == tiles.count && maps.allSatisfy { $0.count == side * side }, "Tiling: \(maps.count) maps for \(tiles.count) tiles")

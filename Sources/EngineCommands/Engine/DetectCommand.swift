@@ -135,13 +135,13 @@ struct DetectCommand: ParsableCommand {
     func inspect(_ image: Image, tiling: Tiling?, score: (Image) throws -> ([Float], Float), grid: (width: Int, height: Int),
                  geometry: InputGeometry) throws -> Inspection {
         if let tiling {
-            var maps: [[Float]] = [], best = -Float.infinity
+            var patchMaps: [Float] = [], best = -Float.infinity
             for t in tiling.tiles {
                 let (patches, s) = try score(tiling.crop(image, t))
-                maps.append(EvaluationMap.make(patchScores: patches, gridWidth: grid.width, gridHeight: grid.height, size: t.side))
+                patchMaps += patches
                 best = max(best, s)
             }
-            return Inspection(map: tiling.blend(maps), score: best, width: image.width, height: image.height, tiles: tiling.tiles.count,
+            return Inspection(map: tiling.blend(patchMaps: patchMaps, gridWidth: grid.width, gridHeight: grid.height), score: best, width: image.width, height: image.height, tiles: tiling.tiles.count,
                               region: "every pixel: \(tiling.tiles.count) overlapping tiles of \(tiling.side) px, each seen as an image, their maps averaged where they overlap")
         }
         let (patches, s) = try score(image)
